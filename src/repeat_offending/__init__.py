@@ -1,0 +1,1 @@
+"""Repeat-offending dataset: synthetic justice world, person linkage and project checks."""

@@ -1,0 +1,217 @@
+"""Reference data the generator shares with the dbt project (the seeds), loaded into numpy arrays.
+
+The generator reads the same seed files dbt loads, so offence codes, disposal codes, courts and areas
+always agree between the raw extracts and the reference tables staging normalises them with.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+PACKAGE_DATA = Path(__file__).parent / "data"
+
+
+def seeds_dir() -> Path:
+    """The project's `seeds/reference` folder (override with REPEAT_OFFENDING_SEEDS_DIR)."""
+    override = os.environ.get("REPEAT_OFFENDING_SEEDS_DIR")
+    if override:
+        return Path(override)
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "seeds" / "reference"
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        "cannot find seeds/reference above the package; set REPEAT_OFFENDING_SEEDS_DIR"
+    )
+
+
+def _read(path: Path) -> dict[str, np.ndarray]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        raise ValueError(f"{path} has no rows")
+    return {key: np.array([row[key] for row in rows], dtype=object) for key in rows[0]}
+
+
+def _seed(name: str) -> dict[str, np.ndarray]:
+    return _read(seeds_dir() / f"reference__{name}.csv")
+
+
+def _bool(values: np.ndarray) -> np.ndarray:
+    return np.array([str(v).strip().lower() == "true" for v in values])
+
+
+@dataclass(frozen=True)
+class Offences:
+    code: np.ndarray  # str
+    description: np.ndarray  # str
+    group: np.ndarray  # int 0..11 (offence group code - 1)
+    is_recordable: np.ndarray
+    is_breach: np.ndarray
+    rank: np.ndarray  # 1 = most serious
+    mode: np.ndarray  # 0 indictable only, 1 either way, 2 summary only
+    max_custody_days: np.ndarray
+    frequency: np.ndarray
+    gravity: np.ndarray  # 0 (least serious) .. 1 (most serious), from the rank
+
+    def index_of(self, codes: list[str]) -> np.ndarray:
+        lookup = {c: i for i, c in enumerate(self.code)}
+        return np.array([lookup[c] for c in codes])
+
+
+@dataclass(frozen=True)
+class Areas:
+    code: np.ndarray
+    district: np.ndarray
+    force: np.ndarray  # index into Reference.force_code
+    region: np.ndarray  # index into Reference.region_code
+    decile: np.ndarray  # 1..10
+    weight: np.ndarray
+
+
+@dataclass(frozen=True)
+class Names:
+    forename: np.ndarray
+    forename_sex: np.ndarray  # "M" / "F"
+    forename_origin: np.ndarray
+    forename_weight: np.ndarray
+    surname: np.ndarray
+    surname_origin: np.ndarray
+    surname_weight: np.ndarray
+    nickname_of: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Reference:
+    offences: Offences
+    offence_group_codes: np.ndarray  # '01'..'12'
+    areas: Areas
+    force_code: np.ndarray
+    region_code: np.ndarray
+    region_name: np.ndarray
+    court_code: np.ndarray
+    court_type: np.ndarray  # 'MC' / 'CC'
+    court_force: np.ndarray  # index into force_code
+    establishment_code: np.ndarray
+    establishment_region: np.ndarray
+    establishment_youth: np.ndarray
+    ethnicity: dict[str, dict[str, np.ndarray]]  # scheme -> {'value', 'group'}
+    names: Names
+
+
+MODES = {"indictable_only": 0, "either_way": 1, "summary_only": 2}
+ORIGINS = ("british", "south_asian", "african_caribbean", "east_european", "other")
+
+
+def _offences() -> tuple[Offences, np.ndarray]:
+    raw = _seed("offence_codes")
+    groups = _seed("offence_groups")
+    group_codes = np.array(sorted(groups["offence_group_code"]))
+    group_index = {g: i for i, g in enumerate(group_codes)}
+    rank = raw["seriousness_rank"].astype(int)
+    worst, least = rank.min(), rank.max()
+    max_months = raw["max_custody_months"].astype(float)
+    offences = Offences(
+        code=raw["offence_code"].astype(str),
+        description=raw["offence_description"].astype(str),
+        group=np.array([group_index[g] for g in raw["offence_group_code"]]),
+        is_recordable=_bool(raw["is_recordable"]),
+        is_breach=_bool(raw["is_breach"]),
+        rank=rank,
+        mode=np.array([MODES[m] for m in raw["mode_of_trial"]]),
+        max_custody_days=np.round(max_months * 30.44).astype(np.int64),
+        frequency=raw["relative_frequency"].astype(float),
+        gravity=1.0 - (rank - worst) / max(least - worst, 1),
+    )
+    return offences, group_codes
+
+
+def _synthetic_surnames(count: int) -> list[str]:
+    """Rare surnames for the long tail of the name distribution, made from English place-name parts with a
+    fixed generator so every world shares them."""
+    heads = ["Ash", "Brad", "Black", "Brook", "Craw", "Dun", "Elm", "Fair", "Gold", "Hal", "Hart", "Hol",
+             "Kings", "Lang", "Marl", "Mid", "North", "Oak", "Pen", "Red", "Ross", "Shel", "Stan", "Thorn",
+             "Under", "Wake", "West", "Whit", "Wood", "Yar", "Bar", "Col", "Dal", "Fen", "Gran", "Har"]
+    tails = ["by", "bury", "combe", "croft", "dale", "den", "field", "ford", "gate", "ham", "hurst", "ley",
+             "low", "mere", "more", "ridge", "shaw", "stead", "stone", "thorpe", "ton", "well", "wick",
+             "worth", "wood", "land", "holme", "cott", "bridge", "brook"]
+    generator = np.random.Generator(np.random.PCG64(20240611))
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        name = heads[generator.integers(len(heads))] + tails[generator.integers(len(tails))]
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def _names() -> Names:
+    fore = _read(PACKAGE_DATA / "forenames.csv")
+    sur = _read(PACKAGE_DATA / "surnames.csv")
+    rare = _synthetic_surnames(900)
+    real_weight = sur["weight"].astype(float)
+    # The rare tail carries about a sixth of British-origin surnames, spread thinly.
+    rare_weight = np.full(len(rare), real_weight[sur["origin"] == "british"].sum() * 0.18 / len(rare))
+    nick = _seed("nicknames")
+    nickname_of: dict[str, list[str]] = {}
+    for formal, short in zip(nick["formal_name"], nick["nickname"], strict=True):
+        nickname_of.setdefault(str(formal).strip().title(), []).append(str(short).strip().title())
+    return Names(
+        forename=fore["name"].astype(str),
+        forename_sex=fore["sex"].astype(str),
+        forename_origin=fore["origin"].astype(str),
+        forename_weight=fore["weight"].astype(float),
+        surname=np.concatenate([sur["name"].astype(str), np.array(rare, dtype=str)]),
+        surname_origin=np.concatenate([sur["origin"].astype(str), np.full(len(rare), "british")]),
+        surname_weight=np.concatenate([real_weight, rare_weight]),
+        nickname_of=nickname_of,
+    )
+
+
+@cache
+def load_reference() -> Reference:
+    offences, group_codes = _offences()
+    forces = _seed("police_forces")
+    regions = _seed("regions")
+    force_index = {c: i for i, c in enumerate(forces["police_force_code"])}
+    region_index = {c: i for i, c in enumerate(regions["region_code"])}
+    areas_raw = _seed("areas")
+    areas = Areas(
+        code=areas_raw["area_code"].astype(str),
+        district=areas_raw["postcode_district"].astype(str),
+        force=np.array([force_index[f] for f in areas_raw["police_force_code"]]),
+        region=np.array([region_index[r] for r in areas_raw["region_code"]]),
+        decile=areas_raw["deprivation_decile"].astype(int),
+        weight=areas_raw["population_weight"].astype(float),
+    )
+    courts = _seed("courts")
+    prisons = _seed("prison_establishments")
+    eth = _seed("ethnicity_codes")
+    ethnicity: dict[str, dict[str, np.ndarray]] = {}
+    for scheme in np.unique(eth["coding_scheme"]):
+        keep = eth["coding_scheme"] == scheme
+        ethnicity[str(scheme)] = {"value": eth["source_value"][keep].astype(str),
+                                  "group": eth["ethnicity_group"][keep].astype(str)}
+    return Reference(
+        offences=offences,
+        offence_group_codes=group_codes,
+        areas=areas,
+        force_code=forces["police_force_code"].astype(str),
+        region_code=regions["region_code"].astype(str),
+        region_name=regions["region_name"].astype(str),
+        court_code=courts["court_code"].astype(str),
+        court_type=courts["court_type"].astype(str),
+        court_force=np.array([force_index[f] for f in courts["police_force_code"]]),
+        establishment_code=prisons["establishment_code"].astype(str),
+        establishment_region=np.array([region_index[r] for r in prisons["region_code"]]),
+        establishment_youth=_bool(prisons["is_youth_estate"]),
+        ethnicity=ethnicity,
+        names=_names(),
+    )
