@@ -10,7 +10,7 @@ from pathlib import Path
 EPOCH = dt.date(1970, 1, 1)
 # People are simulated in chunks of this many; it is fixed (not tied to the machine) so that the same
 # parameters always give the same world whatever the number of worker processes.
-CHUNK_SIZE = 50_000
+CHUNK_SIZE = 100_000
 MAX_PEOPLE = 12_000_000  # probation case reference numbers run out beyond this
 
 
@@ -50,8 +50,7 @@ class WorldConfig:
             problems.append("end_year must be 2100 or earlier")
         if not self.world_start <= self.data_as_of <= self.world_end:
             problems.append(
-                f"data_as_of {self.data_as_of} must fall inside the simulated years "
-                f"{self.first_year}-{self.end_year}"
+                f"data_as_of {self.data_as_of} must fall inside the simulated years {self.first_year}-{self.end_year}"
             )
         for name in ("identifier_noise_rate", "bad_row_rate"):
             value = getattr(self, name)

@@ -46,8 +46,7 @@ def _strings(table: pa.Table, column: str) -> np.ndarray:
 
 def _parse(values: np.ndarray, system: str) -> np.ndarray:
     """Day numbers of formatted dates (-1 where unparseable)."""
-    parsed = pc.strptime(pa.array(values, type=pa.string()), format=DATE_FORMATS[system], unit="s",
-                         error_is_null=True)
+    parsed = pc.strptime(pa.array(values, type=pa.string()), format=DATE_FORMATS[system], unit="s", error_is_null=True)
     seconds = pc.fill_null(pc.cast(parsed, pa.int64()), -86400).to_numpy(zero_copy_only=False)
     return np.floor_divide(seconds, 86400).astype(np.int64)
 
@@ -135,8 +134,10 @@ class DefectInjector:
                 continue
             rows = picked[sel]
             names = self._target_columns(kind, spec)
-            present = np.stack([pc.is_valid(table.column(c).take(pa.array(rows))).to_numpy(zero_copy_only=False)
-                                for c in names], axis=1)
+            present = np.stack(
+                [pc.is_valid(table.column(c).take(pa.array(rows))).to_numpy(zero_copy_only=False) for c in names],
+                axis=1,
+            )
             column_ranks = np.cumsum(present, axis=1)
             k = np.minimum((u[1][sel] * column_ranks[:, -1]).astype(int), np.maximum(column_ranks[:, -1] - 1, 0))
             target = np.array(names, dtype=object)[(column_ranks <= k[:, None]).sum(axis=1)]
@@ -153,15 +154,17 @@ class DefectInjector:
             mask[rows] = True
             values = pa.array([patch[r] for r in rows.tolist()], pa.string())
             index = table.schema.get_field_index(name)
-            table = table.set_column(index, name, pc.replace_with_mask(table.column(name).combine_chunks(),
-                                                                       pa.array(mask), values))
+            table = table.set_column(
+                index, name, pc.replace_with_mask(table.column(name).combine_chunks(), pa.array(mask), values)
+            )
         # Duplicates: an exact copy after the row, or an older version of the row before it.
         dup_rows = picked[chosen == "duplicate_row"]
         key_rows = picked[chosen == "duplicate_key"]
         base = table.append_column("_defect", pa.array(defect, type=pa.string()))
         copies = base.take(pa.array(dup_rows, type=pa.int64()))
-        copies = copies.set_column(copies.num_columns - 1, "_defect",
-                                   pa.array(["duplicate_row"] * len(dup_rows), pa.string()))
+        copies = copies.set_column(
+            copies.num_columns - 1, "_defect", pa.array(["duplicate_row"] * len(dup_rows), pa.string())
+        )
         older = self._older_versions(base, key_rows, u[3][chosen == "duplicate_key"], spec)
         position = np.concatenate([np.arange(n) * 3 + 1, dup_rows * 3 + 2, key_rows * 3]).astype(np.int64)
         order = np.argsort(position, kind="stable")
@@ -169,8 +172,14 @@ class DefectInjector:
         column_of = np.concatenate([defect_column, np.full(len(dup_rows) + len(key_rows), None)])[order]
         defect_final = combined.column("_defect").to_numpy(zero_copy_only=False)
         positions = np.flatnonzero(defect_final != None)  # noqa: E711
-        report = list(zip(positions.tolist(), defect_final[positions].tolist(),
-                          [c or "" for c in column_of[positions].tolist()], strict=True))
+        report = list(
+            zip(
+                positions.tolist(),
+                defect_final[positions].tolist(),
+                [c or "" for c in column_of[positions].tolist()],
+                strict=True,
+            )
+        )
         return combined, report
 
     def _older_versions(self, base: pa.Table, rows: np.ndarray, draw: np.ndarray, spec: Table) -> pa.Table:
@@ -186,26 +195,39 @@ class DefectInjector:
         name = changeable[0] if changeable else None
         if name is not None:
             values = older.column(name).to_numpy(zero_copy_only=False).astype(object)
-            values = np.array([None if v is None else (v[:-1] if len(v) > 3 else v + "X") for v in values],
-                              dtype=object)
+            values = np.array(
+                [None if v is None else (v[:-1] if len(v) > 3 else v + "X") for v in values], dtype=object
+            )
             values = np.where(values == None, "UNKNOWN", values)  # noqa: E711
             older = older.set_column(older.schema.get_field_index(name), name, pa.array(values, pa.string()))
-        return older.set_column(older.schema.get_field_index("_defect"), "_defect",
-                                pa.array(["duplicate_key"] * len(rows), pa.string()))
+        return older.set_column(
+            older.schema.get_field_index("_defect"),
+            "_defect",
+            pa.array(["duplicate_key"] * len(rows), pa.string()),
+        )
 
-    def _break(self, kind: str, name: str, table: pa.Table, rows: np.ndarray, draw: np.ndarray,
-               system: str) -> np.ndarray:
+    def _break(
+        self, kind: str, name: str, table: pa.Table, rows: np.ndarray, draw: np.ndarray, system: str
+    ) -> np.ndarray:
         value = _strings(table.take(pa.array(rows)), name)
         if kind == "missing_required":
             return np.where(draw < 0.7, None, np.where(draw < 0.85, "", "  ")).astype(object)
         if kind == "unparseable_date":
             days = _parse(value, system)
             y = ymd_from_days(np.maximum(days, 0))[0]
-            impossible_day = {"pnc": "31/02/{y}", "courts": "{y}-02-31", "prisons": "{y}-02-30",
-                              "probation": "31-FEB-{y}", "oasys": "{y}-13-01"}[system]
+            impossible_day = {
+                "pnc": "31/02/{y}",
+                "courts": "{y}-02-31",
+                "prisons": "{y}-02-30",
+                "probation": "31-FEB-{y}",
+                "oasys": "{y}-13-01",
+            }[system]
             garbage = np.array(["UNKNOWN", "N/K", "00/00/0000", "??"], dtype=object)
-            return np.where(draw < 0.6, np.array([impossible_day.format(y=int(v)) for v in y], dtype=object),
-                            garbage[(draw * 10 % 4).astype(int)])
+            return np.where(
+                draw < 0.6,
+                np.array([impossible_day.format(y=int(v)) for v in y], dtype=object),
+                garbage[(draw * 10 % 4).astype(int)],
+            )
         if kind == "impossible_date":
             days = _parse(value, system)
             y, m, d = ymd_from_days(np.maximum(days, 0))
@@ -219,8 +241,10 @@ class DefectInjector:
             return _format(first - 1 - (draw * 400).astype(np.int64), system)
         if kind == "unknown_code":
             letters = np.array(list("QXZ"))
-            return np.array([f"{letters[int(x * 3)]}{letters[int(x * 9) % 3]}{int(x * 90000) + 10000}"
-                             for x in draw], dtype=object)
+            return np.array(
+                [f"{letters[int(x * 3)]}{letters[int(x * 9) % 3]}{int(x * 90000) + 10000}" for x in draw],
+                dtype=object,
+            )
         if kind == "invalid_number":
             garbage = np.array(["TBC", "UNKNOWN", "see notes", "N/A"], dtype=object)
             return garbage[(draw * 4).astype(int)]
@@ -233,13 +257,19 @@ class DefectInjector:
         if kind == "code_whitespace_case":
             lower = np.array([v.lower() for v in value], dtype=object)
             padded = np.array(["  " + v + " " for v in value], dtype=object)
-            return np.where(draw < 0.4, lower, np.where(draw < 0.7, padded, np.array(
-                [" " + v.lower() for v in value], dtype=object)))
+            return np.where(
+                draw < 0.4,
+                lower,
+                np.where(draw < 0.7, padded, np.array([" " + v.lower() for v in value], dtype=object)),
+            )
         if kind == "date_alternative_format":
             days = _parse(value, system)
             ok = days >= 0
-            iso = pc.strftime(pa.array(np.where(ok, days, 0).astype(np.int32), type=pa.date32()),
-                              format="%Y-%m-%d").to_numpy(zero_copy_only=False).astype(object)
+            iso = (
+                pc.strftime(pa.array(np.where(ok, days, 0).astype(np.int32), type=pa.date32()), format="%Y-%m-%d")
+                .to_numpy(zero_copy_only=False)
+                .astype(object)
+            )
             return np.where(ok, iso, value)
         raise ValueError(kind)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .careers import DISPOSALS, O, ORDER_TYPES, OUTCOMES, RECEPTION_REASONS, RELEASE_REASONS, World
+from .careers import DISPOSALS, ORDER_TYPES, OUTCOME, OUTCOMES, RECEPTION_REASONS, RELEASE_REASONS, World
 from .config import WorldConfig
 from .identity import Observed, observe, pnc_ids
 from .population import FAR_FUTURE, calendar_year
@@ -28,7 +28,13 @@ from .text import codes, integers, padded, system_date, timestamp_text, where
 HIDDEN = ("_enum", "_person", "_noise", "_duplicate_id")
 ASSESSMENT_TYPES = ("Pre-Sentence", "Start of Custody", "Pre-Release", "Start of Community", "Review")
 ROSH = ("Low", "Medium", "High", "Very High")
-TERMINATION_REASONS = ("Completed", "Expired (Normal)", "Revoked - Further Offence", "Revoked - Breach", "Died")
+TERMINATION_REASONS = (
+    "Completed",
+    "Expired (Normal)",
+    "Revoked - Further Offence",
+    "Revoked - Breach",
+    "Died",
+)
 PRISON_NUMBER_SPACE = 26 * 10_000 * 26 * 26
 CRN_SPACE = 26 * 1_000_000
 LATE_CORRECTION_SHARE = 0.003
@@ -66,8 +72,9 @@ def _per_key(key: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 class ChunkExtractor:
     """Builds one chunk's raw tables at the extract date."""
 
-    def __init__(self, cfg: WorldConfig, ref: Reference, world: World, chunk: int,
-                 con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, cfg: WorldConfig, ref: Reference, world: World, chunk: int, con: duckdb.DuckDBPyConnection
+    ) -> None:
         self.cfg, self.ref, self.world, self.chunk, self.con = cfg, ref, world, chunk, con
         self.seed = cfg.seed
         self.as_of = cfg.as_of_day
@@ -79,8 +86,11 @@ class ChunkExtractor:
         dup_created = np.full(len(people), FAR_FUTURE, dtype=np.int64)
         np.minimum.at(dup_created, ep["person"][ep["use_dup_pnc"]], ep["recorded_day"][ep["use_dup_pnc"]])
         has_dup = dup_created < FAR_FUTURE
-        self.dup_pnc = np.where(has_dup, pnc_ids(calendar_year(np.where(has_dup, dup_created, 0)),
-                                                 np.maximum(people.duplicate_pnc_serial, 0)), None)
+        self.dup_pnc = np.where(
+            has_dup,
+            pnc_ids(calendar_year(np.where(has_dup, dup_created, 0)), np.maximum(people.duplicate_pnc_serial, 0)),
+            None,
+        )
         prison_space = KeyedPermutation(self.seed, "prison-number", PRISON_NUMBER_SPACE)
         crn_space = KeyedPermutation(self.seed, "crn", CRN_SPACE)
         gi = people.global_index
@@ -105,10 +115,28 @@ class ChunkExtractor:
     def _id_numbers(self, purpose: str, enumeration: np.ndarray, digits: int) -> np.ndarray:
         return KeyedPermutation(self.seed, f"id:{purpose}", 10**digits).permute(enumeration)
 
-    def _observe(self, person: np.ndarray, day: np.ndarray, enumeration: np.ndarray, purpose: str,
-                 pnc: np.ndarray | None = None, pnc_present: float = 1.0) -> Observed:
-        return observe(self.con, self.ref, self.world.people, person, day, enumeration, purpose, self.seed,
-                       self.cfg.identifier_noise_rate, pnc, pnc_present)
+    def _observe(
+        self,
+        person: np.ndarray,
+        day: np.ndarray,
+        enumeration: np.ndarray,
+        purpose: str,
+        pnc: np.ndarray | None = None,
+        pnc_present: float = 1.0,
+    ) -> Observed:
+        return observe(
+            self.con,
+            self.ref,
+            self.world.people,
+            person,
+            day,
+            enumeration,
+            purpose,
+            self.seed,
+            self.cfg.identifier_noise_rate,
+            pnc,
+            pnc_present,
+        )
 
     def _u(self, purpose: str, enumeration: np.ndarray, draw: int = 0) -> np.ndarray:
         return stable_uniform(self.seed, purpose, enumeration, draw)
@@ -117,8 +145,9 @@ class ChunkExtractor:
         seconds = (7 * 3600 + self._u(f"time:{purpose}", enumeration) * 11 * 3600).astype(np.int64)
         return timestamp_text(day, seconds)
 
-    def _table(self, source_table: str, columns: dict[str, pa.Array | np.ndarray],
-               hidden: dict[str, np.ndarray]) -> pa.Table:
+    def _table(
+        self, source_table: str, columns: dict[str, pa.Array | np.ndarray], hidden: dict[str, np.ndarray]
+    ) -> pa.Table:
         spec = next(t for t in TABLES if t.source_table == source_table)
         n = len(next(iter(hidden.values())))
         data: dict[str, pa.Array] = {}
@@ -147,7 +176,7 @@ class ChunkExtractor:
         outcome = ep["outcome"][e]
         known = (ep["outcome_day"][e] <= a) & (ep["outcome_day"][e] >= 0)
         convicted = off["convicted"][rows]
-        per_offence = np.where((outcome == O["CONV"]) & ~convicted, O["WDRN"], outcome)
+        per_offence = np.where((outcome == OUTCOME["CONV"]) & ~convicted, OUTCOME["WDRN"], outcome)
         sentence_day, disposal = ep["sentence_day"][e], ep["disposal"][e]
         sentenced = known & convicted & (sentence_day >= 0) & (sentence_day <= a) & (disposal >= 0)
         length = ep["sentence_days"][e]
@@ -163,27 +192,39 @@ class ChunkExtractor:
             alternative = pool[(self._u("pnc-wrong-code", enum[wrong_now]) * len(pool)).astype(int)]
             same_group = ref.offences.group[alternative] == ref.offences.group[code[wrong_now]]
             code[wrong_now] = np.where(same_group, alternative, code[wrong_now])
-        updated = _last_visible([ep["recorded_day"][e], ep["outcome_day"][e], sentence_day,
-                                 np.where(correction & (correction_day <= a), correction_day, -1)], a)
+        updated = _last_visible(
+            [
+                ep["recorded_day"][e],
+                ep["outcome_day"][e],
+                sentence_day,
+                np.where(correction & (correction_day <= a), correction_day, -1),
+            ],
+            a,
+        )
         yy = padded(calendar_year(ep["recorded_day"][e]) % 100, 2)
         force = codes(ref.force_code, ep["force"][e])
-        asn = pc.binary_join_element_wise(yy, force, padded(self._id_numbers("asn", self.episode_enum[e], 9), 9,
-                                                            "A"), "")
-        outcomes = self._table("pnc.offence_outcomes", {
-            "offence_record_id": padded(ids, 12),
-            "pnc_id": pnc_id,
-            "arrest_summons_number": asn,
-            "offence_code": codes(ref.offences.code, code),
-            "offence_date": system_date(off["day"][rows], "pnc"),
-            "outcome_code": codes(OUTCOMES, per_offence, known),
-            "outcome_date": system_date(ep["outcome_day"][e], "pnc", known),
-            "disposal_code": codes(DISPOSALS, disposal, sentenced),
-            "sentence_length": where(sentenced & (length > 0), _length_text(length)),
-            "force_code": force,
-            "court_code": codes(ref.court_code, ep["court"][e], ep["court_type"][e] >= 0),
-            "recorded_date": system_date(ep["recorded_day"][e], "pnc"),
-            "last_updated_at": self._stamp("pnc-offence", enum, updated),
-        }, {"_enum": enum, "_person": person})
+        asn = pc.binary_join_element_wise(
+            yy, force, padded(self._id_numbers("asn", self.episode_enum[e], 9), 9, "A"), ""
+        )
+        outcomes = self._table(
+            "pnc.offence_outcomes",
+            {
+                "offence_record_id": padded(ids, 12),
+                "pnc_id": pnc_id,
+                "arrest_summons_number": asn,
+                "offence_code": codes(ref.offences.code, code),
+                "offence_date": system_date(off["day"][rows], "pnc"),
+                "outcome_code": codes(OUTCOMES, per_offence, known),
+                "outcome_date": system_date(ep["outcome_day"][e], "pnc", known),
+                "disposal_code": codes(DISPOSALS, disposal, sentenced),
+                "sentence_length": where(sentenced & (length > 0), _length_text(length)),
+                "force_code": force,
+                "court_code": codes(ref.court_code, ep["court"][e], ep["court_type"][e] >= 0),
+                "recorded_date": system_date(ep["recorded_day"][e], "pnc"),
+                "last_updated_at": self._stamp("pnc-offence", enum, updated),
+            },
+            {"_enum": enum, "_person": person},
+        )
 
         # Person records: one per PNC id seen on a visible offence, with details as last recorded.
         key, created, latest = _per_key(people.global_index[person] * 2 + use_dup, ep["recorded_day"][e])
@@ -191,27 +232,32 @@ class ChunkExtractor:
         is_dup = (key % 2).astype(bool)
         person_pnc = np.where(is_dup, self.dup_pnc[local], self.main_pnc[local])
         order = np.lexsort((person_pnc.astype(str), created))
-        key, created, latest, local, is_dup, person_pnc = (x[order] for x in (key, created, latest, local, is_dup,
-                                                                               person_pnc))
+        key, created, latest, local, is_dup, person_pnc = (
+            x[order] for x in (key, created, latest, local, is_dup, person_pnc)
+        )
         obs = self._observe(local, latest, key, "pnc")
         u = self._u("pnc-ethnicity", key)
         self_defined = np.where(u < 0.55, people.self_defined_code[local], np.where(u < 0.65, "NS", None))
         officer = np.where(self._u("pnc-ic", key) < 0.97, people.officer_code[local], "IC9")
         sex = codes(("M", "F", "U"), _sex_index(obs.sex), (_sex_index(obs.sex) < 2) | (self._u("pnc-sex", key) < 0.5))
-        persons = self._table("pnc.persons", {
-            "pnc_id": person_pnc,
-            "surname": pc.utf8_upper(obs.surname),
-            "forename_1": pc.utf8_upper(obs.forename),
-            "forename_2": pc.utf8_upper(obs.middle_name),
-            "date_of_birth": obs.dob_text("pnc"),
-            "sex": sex,
-            "self_defined_ethnicity": self_defined,
-            "officer_ethnicity": officer,
-            "postcode": obs.postcode,
-            "owning_force_code": codes(ref.force_code, ref.areas.force[people.area_at(local, created)]),
-            "created_date": system_date(created, "pnc"),
-            "last_updated_at": self._stamp("pnc-person", key, latest),
-        }, {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup})
+        persons = self._table(
+            "pnc.persons",
+            {
+                "pnc_id": person_pnc,
+                "surname": pc.utf8_upper(obs.surname),
+                "forename_1": pc.utf8_upper(obs.forename),
+                "forename_2": pc.utf8_upper(obs.middle_name),
+                "date_of_birth": obs.dob_text("pnc"),
+                "sex": sex,
+                "self_defined_ethnicity": self_defined,
+                "officer_ethnicity": officer,
+                "postcode": obs.postcode,
+                "owning_force_code": codes(ref.force_code, ref.areas.force[people.area_at(local, created)]),
+                "created_date": system_date(created, "pnc"),
+                "last_updated_at": self._stamp("pnc-person", key, latest),
+            },
+            {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup},
+        )
         return persons, outcomes
 
     # ------------------------------------------------------------------ criminal courts
@@ -226,40 +272,51 @@ class ChunkExtractor:
         enum = self.episode_enum[cases]
         person = ep["person"][cases]
         case_id = padded(case_number, 10, "C")
-        convicted = ep["outcome"][cases] == O["CONV"]
+        convicted = ep["outcome"][cases] == OUTCOME["CONV"]
         first_hearing = ep["first_hearing_day"][cases]
-        case_end = np.where(convicted & (ep["sentence_day"][cases] >= 0), ep["sentence_day"][cases],
-                            ep["verdict_day"][cases])
+        case_end = np.where(
+            convicted & (ep["sentence_day"][cases] >= 0), ep["sentence_day"][cases], ep["verdict_day"][cases]
+        )
         updated = _last_visible([first_hearing, ep["verdict_day"][cases], case_end], a)
-        case_table = self._table("courts.cases", {
-            "case_id": case_id,
-            "court_code": codes(ref.court_code, ep["court"][cases]),
-            "court_type": codes(("MC", "CC"), ep["court_type"][cases]),
-            "first_hearing_date": system_date(first_hearing, "courts"),
-            "case_completed_date": system_date(case_end, "courts", case_end <= a),
-            "last_updated_at": self._stamp("case", enum, updated),
-        }, {"_enum": enum, "_person": person})
+        case_table = self._table(
+            "courts.cases",
+            {
+                "case_id": case_id,
+                "court_code": codes(ref.court_code, ep["court"][cases]),
+                "court_type": codes(("MC", "CC"), ep["court_type"][cases]),
+                "first_hearing_date": system_date(first_hearing, "courts"),
+                "case_completed_date": system_date(case_end, "courts", case_end <= a),
+                "last_updated_at": self._stamp("case", enum, updated),
+            },
+            {"_enum": enum, "_person": person},
+        )
 
         defendant_id = padded(self._id_numbers("defendant", enum, 10), 10)
         pnc = np.where(ep["use_dup_pnc"][cases], self.dup_pnc[person], self.main_pnc[person])
         obs = self._observe(person, first_hearing, enum, "courts", pnc, pnc_present=0.9)
         sex_index = _sex_index(obs.sex) + 3 * (self._u("court-sex", enum) < 0.1)
         sex = codes(("Male", "Female", "Unknown", "male", "female", "unknown"), sex_index)
-        forenames = pc.utf8_trim_whitespace(pc.binary_join_element_wise(obs.forename, pc.fill_null(obs.middle_name, ""),
-                                                                        " "))
-        defendants = self._table("courts.defendants", {
-            "defendant_id": defendant_id,
-            "case_id": case_id,
-            "pnc_id": obs.pnc_id,
-            "surname": obs.surname,
-            "forenames": forenames,
-            "date_of_birth": obs.dob_text("courts"),
-            "sex": sex,
-            "postcode": obs.postcode,
-            "self_defined_ethnicity": np.where(self._u("court-ethnicity", enum) < 0.3, people.self_defined_code[person],
-                                               None),
-            "last_updated_at": self._stamp("defendant", enum, first_hearing),
-        }, {"_enum": enum, "_person": person, "_noise": obs.noise})
+        forenames = pc.utf8_trim_whitespace(
+            pc.binary_join_element_wise(obs.forename, pc.fill_null(obs.middle_name, ""), " ")
+        )
+        defendants = self._table(
+            "courts.defendants",
+            {
+                "defendant_id": defendant_id,
+                "case_id": case_id,
+                "pnc_id": obs.pnc_id,
+                "surname": obs.surname,
+                "forenames": forenames,
+                "date_of_birth": obs.dob_text("courts"),
+                "sex": sex,
+                "postcode": obs.postcode,
+                "self_defined_ethnicity": np.where(
+                    self._u("court-ethnicity", enum) < 0.3, people.self_defined_code[person], None
+                ),
+                "last_updated_at": self._stamp("defendant", enum, first_hearing),
+            },
+            {"_enum": enum, "_person": person, "_noise": obs.noise},
+        )
 
         # Offences on visible cases, in case order.
         position = np.full(len(ep["person"]), -1, dtype=np.int64)
@@ -272,30 +329,41 @@ class ChunkExtractor:
         outcome = ep["outcome"][e]
         verdict_known = ep["verdict_day"][e] <= a
         offence_convicted = off["convicted"][rows]
-        verdict = np.select([outcome == O["CONV"], outcome == O["ACQT"], outcome == O["DISM"]],
-                            [np.where(offence_convicted, 0, 3), 1, 2], 3)
-        plea = np.where(ep["guilty_plea"][e], 0, np.where(
-            np.isin(outcome, [O["WDRN"], O["DISM"]]) & (self._u("plea", oenum) < 0.5), 2, 1))
+        verdict = np.select(
+            [outcome == OUTCOME["CONV"], outcome == OUTCOME["ACQT"], outcome == OUTCOME["DISM"]],
+            [np.where(offence_convicted, 0, 3), 1, 2],
+            3,
+        )
+        plea = np.where(
+            ep["guilty_plea"][e],
+            0,
+            np.where(np.isin(outcome, [OUTCOME["WDRN"], OUTCOME["DISM"]]) & (self._u("plea", oenum) < 0.5), 2, 1),
+        )
         sentence_day = ep["sentence_day"][e]
         sentence_known = offence_convicted & (sentence_day >= 0) & (sentence_day <= a) & (ep["disposal"][e] >= 0)
         length = ep["sentence_days"][e]
-        updated = _last_visible([ep["first_hearing_day"][e], ep["verdict_day"][e],
-                                 np.where(sentence_known, sentence_day, -1)], a)
-        case_offences = self._table("courts.case_offences", {
-            "case_offence_id": padded(self._id_numbers("case-offence", oenum, 11), 11),
-            "case_id": case_id.take(c),
-            "defendant_id": defendant_id.take(c),
-            "offence_code": codes(ref.offences.code, off["code"][rows]),
-            "offence_date": system_date(off["day"][rows], "courts"),
-            "plea": codes(("Guilty", "Not Guilty", "No Plea"), plea),
-            "verdict": codes(("Guilty", "Not Guilty", "Dismissed", "Withdrawn"), verdict, verdict_known),
-            "verdict_date": system_date(ep["verdict_day"][e], "courts", verdict_known),
-            "sentence_date": system_date(sentence_day, "courts", sentence_known),
-            "disposal_code": codes(DISPOSALS, ep["disposal"][e], sentence_known),
-            "sentence_length_days": integers(length, sentence_known & (length > 0)),
-            "is_principal_offence": codes(("N", "Y"), off["is_principal"][rows].astype(np.int64)),
-            "last_updated_at": self._stamp("case-offence", oenum, updated),
-        }, {"_enum": oenum, "_person": ep["person"][e]})
+        updated = _last_visible(
+            [ep["first_hearing_day"][e], ep["verdict_day"][e], np.where(sentence_known, sentence_day, -1)], a
+        )
+        case_offences = self._table(
+            "courts.case_offences",
+            {
+                "case_offence_id": padded(self._id_numbers("case-offence", oenum, 11), 11),
+                "case_id": case_id.take(c),
+                "defendant_id": defendant_id.take(c),
+                "offence_code": codes(ref.offences.code, off["code"][rows]),
+                "offence_date": system_date(off["day"][rows], "courts"),
+                "plea": codes(("Guilty", "Not Guilty", "No Plea"), plea),
+                "verdict": codes(("Guilty", "Not Guilty", "Dismissed", "Withdrawn"), verdict, verdict_known),
+                "verdict_date": system_date(ep["verdict_day"][e], "courts", verdict_known),
+                "sentence_date": system_date(sentence_day, "courts", sentence_known),
+                "disposal_code": codes(DISPOSALS, ep["disposal"][e], sentence_known),
+                "sentence_length_days": integers(length, sentence_known & (length > 0)),
+                "is_principal_offence": codes(("N", "Y"), off["is_principal"][rows].astype(np.int64)),
+                "last_updated_at": self._stamp("case-offence", oenum, updated),
+            },
+            {"_enum": oenum, "_person": ep["person"][e]},
+        )
         return defendants, case_table, case_offences
 
     # ------------------------------------------------------------------ prisons
@@ -313,26 +381,29 @@ class ChunkExtractor:
         # Holders of a duplicate number get it on some spells after their first.
         first_spell = np.full(len(people), FAR_FUTURE, dtype=np.int64)
         np.minimum.at(first_spell, sp["person"], sp["start"])
-        use_dup = (people.duplicate_prison[person] & (start > first_spell[person])
-                   & (self._u("prison-dup", enum) < 0.35))
+        use_dup = people.duplicate_prison[person] & (start > first_spell[person]) & (self._u("prison-dup", enum) < 0.35)
         released = end <= a
         sentence_day = sp["sentence_day"][rows]
         sentence_known = (sentence_day >= 0) & (sentence_day <= a) & ~sp["remand_only"][rows]
         length = sp["sentence_days"][rows]
         region = ref.areas.region[people.area_at(person, start)]
         updated = _last_visible([start, np.where(sentence_known, sentence_day, -1), end], a)
-        spells = self._table("prisons.custodial_spells", {
-            "spell_id": padded(ids, 9),
-            "prison_number": np.where(use_dup, self.dup_prison[person], self.main_prison[person]),
-            "establishment_code": self._establishment(region, sp["youth"][rows], enum),
-            "reception_date": system_date(start, "prisons"),
-            "reception_reason": codes(RECEPTION_REASONS, sp["reception_reason"][rows]),
-            "sentence_date": system_date(sentence_day, "prisons", sentence_known),
-            "sentence_length_days": integers(length, sentence_known & (length > 0)),
-            "release_date": system_date(end, "prisons", released),
-            "release_reason": codes(RELEASE_REASONS, sp["release_reason"][rows], released),
-            "last_updated_at": self._stamp("spell", enum, updated),
-        }, {"_enum": enum, "_person": person})
+        spells = self._table(
+            "prisons.custodial_spells",
+            {
+                "spell_id": padded(ids, 9),
+                "prison_number": np.where(use_dup, self.dup_prison[person], self.main_prison[person]),
+                "establishment_code": self._establishment(region, sp["youth"][rows], enum),
+                "reception_date": system_date(start, "prisons"),
+                "reception_reason": codes(RECEPTION_REASONS, sp["reception_reason"][rows]),
+                "sentence_date": system_date(sentence_day, "prisons", sentence_known),
+                "sentence_length_days": integers(length, sentence_known & (length > 0)),
+                "release_date": system_date(end, "prisons", released),
+                "release_reason": codes(RELEASE_REASONS, sp["release_reason"][rows], released),
+                "last_updated_at": self._stamp("spell", enum, updated),
+            },
+            {"_enum": enum, "_person": person},
+        )
 
         key, first, latest = _per_key(people.global_index[person] * 2 + use_dup, start)
         local = np.searchsorted(people.global_index, key // 2)
@@ -341,18 +412,24 @@ class ChunkExtractor:
         order = np.lexsort((number.astype(str), first))
         key, first, latest, local, is_dup, number = (x[order] for x in (key, first, latest, local, is_dup, number))
         obs = self._observe(local, latest, key, "prisons", self.main_pnc[local], pnc_present=0.95)
-        prisoners = self._table("prisons.prisoners", {
-            "prison_number": number,
-            "pnc_id": obs.pnc_id,
-            "first_name": pc.utf8_upper(obs.forename),
-            "middle_names": pc.utf8_upper(obs.middle_name),
-            "last_name": pc.utf8_upper(obs.surname),
-            "birth_date": obs.dob_text("prisons"),
-            "sex": obs.sex,
-            "ethnicity_code": np.where(self._u("prison-ethnicity", key) < 0.95, people.self_defined_code[local], None),
-            "postcode": obs.postcode,
-            "last_updated_at": self._stamp("prisoner", key, latest),
-        }, {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup})
+        prisoners = self._table(
+            "prisons.prisoners",
+            {
+                "prison_number": number,
+                "pnc_id": obs.pnc_id,
+                "first_name": pc.utf8_upper(obs.forename),
+                "middle_names": pc.utf8_upper(obs.middle_name),
+                "last_name": pc.utf8_upper(obs.surname),
+                "birth_date": obs.dob_text("prisons"),
+                "sex": obs.sex,
+                "ethnicity_code": np.where(
+                    self._u("prison-ethnicity", key) < 0.95, people.self_defined_code[local], None
+                ),
+                "postcode": obs.postcode,
+                "last_updated_at": self._stamp("prisoner", key, latest),
+            },
+            {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup},
+        )
         return prisoners, spells
 
     def _establishment(self, region: np.ndarray, youth: np.ndarray, enum: np.ndarray) -> pa.Array:
@@ -381,21 +458,26 @@ class ChunkExtractor:
         person = od["person"][rows]
         first_order = np.full(len(people), FAR_FUTURE, dtype=np.int64)
         np.minimum.at(first_order, od["person"], od["start"])
-        use_dup = (people.duplicate_crn[person] & (od["start"][rows] > first_order[person])
-                   & (self._u("crn-dup", enum) < 0.35))
+        use_dup = (
+            people.duplicate_crn[person] & (od["start"][rows] > first_order[person]) & (self._u("crn-dup", enum) < 0.35)
+        )
         ended = od["end"][rows] <= a
-        events = self._table("probation.events", {
-            "event_id": padded(ids, 10),
-            "crn": np.where(use_dup, self.dup_crn[person], self.main_crn[person]),
-            "event_type": codes(ORDER_TYPES, od["type"][rows]),
-            "sentence_date": system_date(od["sentence_day"][rows], "probation"),
-            "start_date": system_date(od["start"][rows], "probation"),
-            "expected_end_date": system_date(od["expected_end"][rows], "probation"),
-            "termination_date": system_date(od["end"][rows], "probation", ended),
-            "termination_reason": codes(TERMINATION_REASONS, od["reason"][rows], ended),
-            "main_offence_code": codes(ref.offences.code, ep["principal_offence"][od["episode"][rows]]),
-            "last_updated_at": self._stamp("event", enum, _last_visible([od["start"][rows], od["end"][rows]], a)),
-        }, {"_enum": enum, "_person": person})
+        events = self._table(
+            "probation.events",
+            {
+                "event_id": padded(ids, 10),
+                "crn": np.where(use_dup, self.dup_crn[person], self.main_crn[person]),
+                "event_type": codes(ORDER_TYPES, od["type"][rows]),
+                "sentence_date": system_date(od["sentence_day"][rows], "probation"),
+                "start_date": system_date(od["start"][rows], "probation"),
+                "expected_end_date": system_date(od["expected_end"][rows], "probation"),
+                "termination_date": system_date(od["end"][rows], "probation", ended),
+                "termination_reason": codes(TERMINATION_REASONS, od["reason"][rows], ended),
+                "main_offence_code": codes(ref.offences.code, ep["principal_offence"][od["episode"][rows]]),
+                "last_updated_at": self._stamp("event", enum, _last_visible([od["start"][rows], od["end"][rows]], a)),
+            },
+            {"_enum": enum, "_person": person},
+        )
 
         arows = np.flatnonzero(asmt["day"] <= a)
         aids = self._id_numbers("assessment", enumerate_in_chunk(arows, self.chunk, self.n_chunks), 9)
@@ -422,14 +504,16 @@ class ChunkExtractor:
         }
         for i, name in enumerate(NEED_COLUMNS):
             columns[name] = integers(scores[:, i])
-        assessments = self._table("oasys.assessments", columns,
-                                  {"_enum": aenum, "_person": aperson, "_noise": obs.noise})
+        assessments = self._table(
+            "oasys.assessments", columns, {"_enum": aenum, "_person": aperson, "_noise": obs.noise}
+        )
 
         # People on probation: everyone with a visible event, and everyone assessed in the community.
         community = ~in_custody
         key, first, latest = _per_key(
             np.concatenate([people.global_index[person] * 2 + use_dup, people.global_index[aperson[community]] * 2]),
-            np.concatenate([od["start"][rows], asmt["day"][arows][community]]))
+            np.concatenate([od["start"][rows], asmt["day"][arows][community]]),
+        )
         local = np.searchsorted(people.global_index, key // 2)
         is_dup = (key % 2).astype(bool)
         crn = np.where(is_dup, self.dup_crn[local], self.main_crn[local])
@@ -441,18 +525,22 @@ class ChunkExtractor:
         fallback = not_stated[(self._u("probation-not-stated", key) * len(not_stated)).astype(int)]
         ethnicity = np.where(self._u("probation-ethnicity", key) < 0.9, people.probation_ethnicity[local], fallback)
         gender = _sex_index(obs.sex)
-        probation_people = self._table("probation.people", {
-            "crn": crn,
-            "pnc_id": obs.pnc_id,
-            "first_name": obs.forename,
-            "second_name": obs.middle_name,
-            "surname": obs.surname,
-            "date_of_birth": obs.dob_text("probation"),
-            "gender": codes(("Male", "Female", "Not Specified"), gender),
-            "ethnicity": ethnicity,
-            "postcode": obs.postcode,
-            "last_updated_at": self._stamp("probation-person", key, latest),
-        }, {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup})
+        probation_people = self._table(
+            "probation.people",
+            {
+                "crn": crn,
+                "pnc_id": obs.pnc_id,
+                "first_name": obs.forename,
+                "second_name": obs.middle_name,
+                "surname": obs.surname,
+                "date_of_birth": obs.dob_text("probation"),
+                "gender": codes(("Male", "Female", "Not Specified"), gender),
+                "ethnicity": ethnicity,
+                "postcode": obs.postcode,
+                "last_updated_at": self._stamp("probation-person", key, latest),
+            },
+            {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup},
+        )
         return probation_people, events, assessments
 
     def run(self) -> ChunkExtract:
@@ -460,12 +548,20 @@ class ChunkExtractor:
         defendants, cases, case_offences = self.courts()
         prisoners, spells = self.prisons()
         probation_people, events, assessments = self.probation_and_assessments()
-        return ChunkExtract(tables={
-            "pnc.persons": persons, "pnc.offence_outcomes": outcomes, "courts.defendants": defendants,
-            "courts.cases": cases, "courts.case_offences": case_offences, "prisons.prisoners": prisoners,
-            "prisons.custodial_spells": spells, "probation.people": probation_people,
-            "probation.events": events, "oasys.assessments": assessments,
-        })
+        return ChunkExtract(
+            tables={
+                "pnc.persons": persons,
+                "pnc.offence_outcomes": outcomes,
+                "courts.defendants": defendants,
+                "courts.cases": cases,
+                "courts.case_offences": case_offences,
+                "prisons.prisoners": prisoners,
+                "prisons.custodial_spells": spells,
+                "probation.people": probation_people,
+                "probation.events": events,
+                "oasys.assessments": assessments,
+            }
+        )
 
 
 def _sex_index(sex: pa.Array) -> np.ndarray:

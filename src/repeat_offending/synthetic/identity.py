@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..pnc import CHECK_CHARACTERS
 from .calendar import days_from_ymd, ymd_from_days
 from .population import People
 from .randomness import stable_uniform
@@ -21,15 +22,26 @@ from .reference import Reference
 from .text import codes, system_date
 
 NOISE_OPS = (
-    "name_typo", "nickname", "name_swap", "forename_alias", "dob_day_month_swap", "dob_wrong_year",
-    "dob_missing", "dob_day_typo", "postcode_typo", "postcode_missing", "sex_missing", "middle_name_dropped",
-    "pnc_id_malformed", "pnc_id_of_another_person",
+    "name_typo",
+    "nickname",
+    "name_swap",
+    "forename_alias",
+    "dob_day_month_swap",
+    "dob_wrong_year",
+    "dob_missing",
+    "dob_day_typo",
+    "postcode_typo",
+    "postcode_missing",
+    "sex_missing",
+    "middle_name_dropped",
+    "pnc_id_malformed",
+    "pnc_id_of_another_person",
 )
 NOISE_WEIGHTS = np.array([0.22, 0.09, 0.04, 0.025, 0.07, 0.06, 0.06, 0.05, 0.08, 0.10, 0.06, 0.06, 0.04, 0.015])
 PNC_OPS = {"pnc_id_malformed", "pnc_id_of_another_person"}
 TWO_OPS_SHARE = 0.3
 INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
-PNC_CHECK = "ZABCDEFGHJKLMNPQRTUVWXY"
+PNC_CHECK = CHECK_CHARACTERS
 
 
 def inward_codes() -> np.ndarray:
@@ -114,17 +126,24 @@ def _replace(values: pa.Array, mask: np.ndarray, replacement: pa.Array | np.ndar
     return pc.replace_with_mask(values, pa.array(mask), replacement.cast(values.type))
 
 
-def _typos(con: duckdb.DuckDBPyConnection, text: pa.Array, which: np.ndarray, u: np.ndarray,
-           v: np.ndarray) -> pa.Array:
+def _typos(con: duckdb.DuckDBPyConnection, text: pa.Array, which: np.ndarray, u: np.ndarray, v: np.ndarray) -> pa.Array:
     """One keyboard-style typo (delete, substitute, transpose or insert a letter) in each selected string,
     keeping the string's case style."""
     rows = np.flatnonzero(which)
     if not len(rows):
         return text
-    batch = pa.table({"i": np.arange(len(rows)), "s": text.take(pa.array(rows)), "k": (u[rows] * 4).astype(np.int64),
-                      "f": v[rows], "c": (v[rows] * 7919 % 26).astype(np.int64)})
+    batch = pa.table(
+        {
+            "i": np.arange(len(rows)),
+            "s": text.take(pa.array(rows)),
+            "k": (u[rows] * 4).astype(np.int64),
+            "f": v[rows],
+            "c": (v[rows] * 7919 % 26).astype(np.int64),
+        }
+    )
     con.register("typo_batch", batch)
-    fixed = con.sql("""
+    fixed = (
+        con.sql("""
         with t as (select i, s, k, c, 1 + least(floor(f * length(s))::bigint, length(s) - 1) as p
                    from typo_batch)
         select case
@@ -136,16 +155,30 @@ def _typos(con: duckdb.DuckDBPyConnection, text: pa.Array, which: np.ndarray, u:
             else substr(s, 1, p) || lower(chr(97 + c::int)) || substr(s, p + 1)
         end as s
         from t order by i
-    """).fetch_arrow_table().column("s").combine_chunks()
+    """)
+        .fetch_arrow_table()
+        .column("s")
+        .combine_chunks()
+    )
     con.unregister("typo_batch")
     original = text.take(pa.array(rows))
     fixed = pc.if_else(pc.fill_null(pc.utf8_is_upper(original), False), pc.utf8_upper(fixed), fixed)
     return _replace(text, which, fixed)
 
 
-def observe(con: duckdb.DuckDBPyConnection, ref: Reference, people: People, person: np.ndarray,
-            day: np.ndarray, enumeration: np.ndarray, purpose: str, seed: int, rate: float,
-            true_pnc: np.ndarray | None = None, pnc_present: float = 1.0) -> Observed:
+def observe(
+    con: duckdb.DuckDBPyConnection,
+    ref: Reference,
+    people: People,
+    person: np.ndarray,
+    day: np.ndarray,
+    enumeration: np.ndarray,
+    purpose: str,
+    seed: int,
+    rate: float,
+    true_pnc: np.ndarray | None = None,
+    pnc_present: float = 1.0,
+) -> Observed:
     """Identity as one system recorded it for each (person, day), with noise at ``rate``."""
     names = ref.names
     n = len(person)
@@ -155,14 +188,20 @@ def observe(con: duckdb.DuckDBPyConnection, ref: Reference, people: People, pers
     # Operations that cannot apply to a record become one that can, so every listed operation is real.
     forename_index = people.forename[person]
     y, m, d = ymd_from_days(people.dob[person])
-    ops = np.where((ops == NOISE_OPS.index("dob_day_month_swap")) & ((d > 12) | (d == m))[:, None],
-                   NOISE_OPS.index("dob_day_typo"), ops)
+    ops = np.where(
+        (ops == NOISE_OPS.index("dob_day_month_swap")) & ((d > 12) | (d == m))[:, None],
+        NOISE_OPS.index("dob_day_typo"),
+        ops,
+    )
     nicknames = _nickname_table(ref)
     has_nickname = nicknames.count[forename_index] > 0
     ops = np.where((ops == NOISE_OPS.index("nickname")) & ~has_nickname[:, None], NOISE_OPS.index("name_typo"), ops)
     no_middle = people.middle_name[person] < 0
-    ops = np.where((ops == NOISE_OPS.index("middle_name_dropped")) & no_middle[:, None],
-                   NOISE_OPS.index("name_typo"), ops)
+    ops = np.where(
+        (ops == NOISE_OPS.index("middle_name_dropped")) & no_middle[:, None],
+        NOISE_OPS.index("name_typo"),
+        ops,
+    )
     ops[:, 1] = np.where(ops[:, 1] == ops[:, 0], -1, ops[:, 1])
 
     forename_list = pa.array(names.forename, pa.string())
@@ -231,9 +270,17 @@ def observe(con: duckdb.DuckDBPyConnection, ref: Reference, people: People, pers
         absent = stable_uniform(seed, f"pnc-present:{purpose}", enumeration) >= pnc_present
         pnc = pa.array(np.where(absent, None, ids), pa.string())
 
-    labels = np.array(NOISE_OPS + ("",), dtype=object)
+    labels = np.array((*NOISE_OPS, ""), dtype=object)
     first, second = labels[ops[:, 0]], labels[ops[:, 1]]
     noise = np.where(ops[:, 1] >= 0, first + "," + second, np.where(ops[:, 0] >= 0, first, ""))
-    return Observed(forename=forename, middle_name=middle, surname=surname, dob_days=dob_days,
-                    dob_missing=_has(ops, "dob_missing"), sex=sex, postcode=postcode, pnc_id=pnc,
-                    noise=noise.astype(object))
+    return Observed(
+        forename=forename,
+        middle_name=middle,
+        surname=surname,
+        dob_days=dob_days,
+        dob_missing=_has(ops, "dob_missing"),
+        sex=sex,
+        postcode=postcode,
+        pnc_id=pnc,
+        noise=noise.astype(object),
+    )

@@ -65,6 +65,7 @@ DUPLICATE_ID_REUSE = 0.35  # after a duplicate is created, share of later record
 # Latent needs (offender assessment sections) correlate with propensity.
 NEED_PROPENSITY_LOADING = 0.55
 
+
 # --- offending -------------------------------------------------------------------------------------------
 # The age-crime curve: relative offending rate by age (peak in the late teens, then desistance).
 def age_curve(age: np.ndarray) -> np.ndarray:
@@ -114,6 +115,8 @@ NFA_SHARE = {"juvenile": 0.20, "adult": 0.20}
 # falling with each previous proven outcome.
 OUT_OF_COURT_BASE = {"juvenile": 2.2, "adult": 1.3}
 OUT_OF_COURT_PER_PRIOR = 0.45
+
+
 # Out-of-court resolutions peaked around 2007-08 and fell afterwards.
 def out_of_court_period_factor(year: np.ndarray) -> np.ndarray:
     return np.interp(year, [1990, 2003, 2008, 2014, 2025, 2100], [0.0, 0.1, 0.55, -0.2, -0.6, -0.6])

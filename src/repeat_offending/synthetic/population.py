@@ -111,9 +111,14 @@ def calendar_year(day: np.ndarray) -> np.ndarray:
     return np.asarray(day, dtype="int64").astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
 
 
-def _pick_by_origin(generator: np.random.Generator, item_origin: np.ndarray, weights: np.ndarray,
-                    wanted_origin: np.ndarray, item_sex: np.ndarray | None = None,
-                    wanted_sex: np.ndarray | None = None) -> np.ndarray:
+def _pick_by_origin(
+    generator: np.random.Generator,
+    item_origin: np.ndarray,
+    weights: np.ndarray,
+    wanted_origin: np.ndarray,
+    item_sex: np.ndarray | None = None,
+    wanted_sex: np.ndarray | None = None,
+) -> np.ndarray:
     origin_index = {o: i for i, o in enumerate(ORIGINS)}
     item_group = np.array([origin_index[o] for o in item_origin])
     wanted = wanted_origin.copy()
@@ -151,8 +156,7 @@ def _ethnicity(generator: np.random.Generator, ref: Reference, group: np.ndarray
             weights[0] = 4.0  # the first listed (largest) category is the most common
             target[members] = values[weighted_choice(generator, weights, len(members))]
         codes, shares = officer_mix[name]
-        officer[members] = np.array(codes, dtype=object)[weighted_choice(generator, np.array(shares),
-                                                                         len(members))]
+        officer[members] = np.array(codes, dtype=object)[weighted_choice(generator, np.array(shares), len(members))]
     return self_defined, officer, probation
 
 
@@ -173,10 +177,8 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
         mix = p.NAME_ORIGIN_BY_GROUP[name]
         origins = np.array([ORIGINS.index(o) for o in mix])
         origin[members] = origins[weighted_choice(generator, np.array(list(mix.values())), len(members))]
-    forename = _pick_by_origin(generator, names.forename_origin, names.forename_weight, origin,
-                               names.forename_sex, sex)
-    middle = _pick_by_origin(generator, names.forename_origin, names.forename_weight, origin,
-                             names.forename_sex, sex)
+    forename = _pick_by_origin(generator, names.forename_origin, names.forename_weight, origin, names.forename_sex, sex)
+    middle = _pick_by_origin(generator, names.forename_origin, names.forename_weight, origin, names.forename_sex, sex)
     middle = np.where((generator.random(n) < p.MIDDLE_NAME_SHARE) & (middle != forename), middle, -1)
     surname = _pick_by_origin(generator, names.surname_origin, names.surname_weight, origin)
 
@@ -194,16 +196,16 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
     area = np.empty((n, p.MAX_MOVES + 1), dtype=np.int64)
     area[:, 0] = weighted_choice(generator, residence_weight, n)
     gaps = generator.exponential(DAYS_PER_YEAR / p.MOVES_PER_YEAR, size=(n, p.MAX_MOVES))
-    move_day = (onset_day[:, None] - generator.random(n)[:, None] * 3 * DAYS_PER_YEAR
-                + np.cumsum(gaps, axis=1)).astype(np.int64)
+    move_day = (onset_day[:, None] - generator.random(n)[:, None] * 3 * DAYS_PER_YEAR + np.cumsum(gaps, axis=1)).astype(
+        np.int64
+    )
     for k in range(1, p.MAX_MOVES + 1):
         anywhere = weighted_choice(generator, residence_weight, n)
         # A move within the force: another area of the same force, found by redrawing among a random
         # sample and keeping the first in the same force (falls back to anywhere).
         candidates = weighted_choice(generator, residence_weight, n * 6).reshape(n, 6)
         same_force = areas.force[candidates] == areas.force[area[:, k - 1]][:, None]
-        first_same = np.where(same_force.any(axis=1), candidates[np.arange(n), same_force.argmax(axis=1)],
-                              anywhere)
+        first_same = np.where(same_force.any(axis=1), candidates[np.arange(n), same_force.argmax(axis=1)], anywhere)
         area[:, k] = np.where(generator.random(n) < p.MOVE_WITHIN_FORCE_SHARE, first_same, anywhere)
     inward_code = generator.integers(0, 10 * 20 * 20, size=(n, p.MAX_MOVES + 1))
 
@@ -233,10 +235,8 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
     # Surname changes (marriage, mostly women) and hyphenation.
     change_share = np.where(sex == "F", p.SURNAME_CHANGE_SHARE_FEMALE, p.SURNAME_CHANGE_SHARE_MALE)
     changes = generator.random(n) < change_share
-    new_surname = np.where(changes, _pick_by_origin(generator, names.surname_origin, names.surname_weight,
-                                                    origin), -1)
-    change_day = np.where(changes, onset_day + (generator.random(n) * 10 * DAYS_PER_YEAR).astype(np.int64),
-                          FAR_FUTURE)
+    new_surname = np.where(changes, _pick_by_origin(generator, names.surname_origin, names.surname_weight, origin), -1)
+    change_day = np.where(changes, onset_day + (generator.random(n) * 10 * DAYS_PER_YEAR).astype(np.int64), FAR_FUTURE)
     hyphenated = changes & (generator.random(n) < p.HYPHENATED_CHANGE_SHARE)
 
     # Doppelgangers: a few people share the forename, surname and date of birth of someone else.

@@ -14,8 +14,7 @@ SYSTEMS: dict[str, str] = {
     "pnc": "Police National Computer: the people the police have recorded and every offence with its outcome.",
     "courts": "Criminal courts case management (magistrates' and Crown Court): defendants, cases and the "
     "offences on each case with plea, verdict and sentence.",
-    "prisons": "Prison case management (NOMIS-like): prisoners and their custodial spells from reception "
-    "to release.",
+    "prisons": "Prison case management (NOMIS-like): prisoners and their custodial spells from reception to release.",
     "probation": "Probation case management (nDelius-like): people supervised and their events (community "
     "orders, suspended sentence orders, licences, post-sentence supervision).",
     "oasys": "Offender Assessment System: assessments of needs and risk of serious harm, keyed to a probation "
@@ -88,17 +87,30 @@ PNC_PERSONS = Table(
     identifies_person=True,
     person_key="pnc_id",
     columns=(
-        Column("pnc_id", "PNC id `YYYY/NNNNNNNC`: year of first record, seven-digit serial and a check "
-        "character.", kind="identifier", required=True, pii=True),
+        Column(
+            "pnc_id",
+            "PNC id `YYYY/NNNNNNNC`: year of first record, seven-digit serial and a check character.",
+            kind="identifier",
+            required=True,
+            pii=True,
+        ),
         Column("surname", "Surname as recorded.", pii=True),
         Column("forename_1", "First forename as recorded.", pii=True),
         Column("forename_2", "Second forename, often blank.", pii=True),
         Column("date_of_birth", "Date of birth, `DD/MM/YYYY`.", kind="date", pii=True),
         Column("sex", "`M`, `F` or `U` (unknown), sometimes blank.", kind="code", pii=True),
-        Column("self_defined_ethnicity", "Self-defined ethnicity, 16+1 code (`W1`, `A2`, ... `NS`), "
-        "often blank.", kind="code", pii=True),
-        Column("officer_ethnicity", "Officer-observed ethnicity, IC code (`IC1`..`IC6`, `IC9`).", kind="code",
-        pii=True),
+        Column(
+            "self_defined_ethnicity",
+            "Self-defined ethnicity, 16+1 code (`W1`, `A2`, ... `NS`), often blank.",
+            kind="code",
+            pii=True,
+        ),
+        Column(
+            "officer_ethnicity",
+            "Officer-observed ethnicity, IC code (`IC1`..`IC6`, `IC9`).",
+            kind="code",
+            pii=True,
+        ),
         Column("postcode", "Postcode of the last known address.", pii=True),
         Column("owning_force_code", "Police force that created the record (two-digit code).", kind="code"),
         Column("created_date", "Date the record was created, `DD/MM/YYYY`.", kind="date"),
@@ -109,25 +121,33 @@ PNC_PERSONS = Table(
 PNC_OFFENCE_OUTCOMES = Table(
     system="pnc",
     name="offence_outcomes",
-    description="One row per offence recorded against a PNC id, with its outcome once known (blank while "
-    "pending).",
+    description="One row per offence recorded against a PNC id, with its outcome once known (blank while pending).",
     primary_key="offence_record_id",
     person_key="pnc_id",
     columns=(
         Column("offence_record_id", "Record id of the offence.", kind="identifier", required=True),
         Column("pnc_id", "PNC id of the person.", kind="identifier", required=True, pii=True),
-        Column("arrest_summons_number", "Arrest/summons number shared by the offences of one arrest.",
-        kind="identifier"),
+        Column(
+            "arrest_summons_number",
+            "Arrest/summons number shared by the offences of one arrest.",
+            kind="identifier",
+        ),
         Column("offence_code", "CJS offence code, e.g. `TH68010`.", kind="code", required=True),
         Column("offence_date", "Date the offence was committed, `DD/MM/YYYY`.", kind="date", required=True),
-        Column("outcome_code", "Outcome (`CONV` convicted, `ACQT`, `DISM`, `WDRN`, `NFA`, `CAUT`, `CCAU`, "
-        "`YCAU`, `YCCA`, `REPR`, `FWRN`, `PND`, `CRES`); blank while pending.", kind="code"),
-        Column("outcome_date", "Date of the outcome (conviction, caution or other), `DD/MM/YYYY`.",
-        kind="date"),
-        Column("disposal_code", "Sentence for a conviction (`IMP`, `SSO`, `CO`, `FINE`, `CD`, `AD`, `RO`, "
-        "`YRO`, `DTO`, `S250`, `OTH`); blank otherwise.", kind="code"),
-        Column("sentence_length", "Custodial or order length with unit, e.g. `18M`, `2Y`, `28D`.",
-        kind="text"),
+        Column(
+            "outcome_code",
+            "Outcome (`CONV` convicted, `ACQT`, `DISM`, `WDRN`, `NFA`, `CAUT`, `CCAU`, "
+            "`YCAU`, `YCCA`, `REPR`, `FWRN`, `PND`, `CRES`); blank while pending.",
+            kind="code",
+        ),
+        Column("outcome_date", "Date of the outcome (conviction, caution or other), `DD/MM/YYYY`.", kind="date"),
+        Column(
+            "disposal_code",
+            "Sentence for a conviction (`IMP`, `SSO`, `CO`, `FINE`, `CD`, `AD`, `RO`, "
+            "`YRO`, `DTO`, `S250`, `OTH`); blank otherwise.",
+            kind="code",
+        ),
+        Column("sentence_length", "Custodial or order length with unit, e.g. `18M`, `2Y`, `28D`.", kind="text"),
         Column("force_code", "Arresting police force (two-digit code).", kind="code"),
         Column("court_code", "Court of conviction or acquittal.", kind="code"),
         Column("recorded_date", "Date the offence was recorded on the PNC, `DD/MM/YYYY`.", kind="date"),
@@ -145,8 +165,12 @@ COURTS_DEFENDANTS = Table(
     columns=(
         Column("defendant_id", "Defendant id, unique per case.", kind="identifier", required=True),
         Column("case_id", "Case the defendant appears on.", kind="identifier", required=True),
-        Column("pnc_id", "PNC id given to the court; missing on some cases and sometimes malformed.",
-        kind="identifier", pii=True),
+        Column(
+            "pnc_id",
+            "PNC id given to the court; missing on some cases and sometimes malformed.",
+            kind="identifier",
+            pii=True,
+        ),
         Column("surname", "Surname as given in court.", pii=True),
         Column("forenames", "Forenames as given in court, space separated.", pii=True),
         Column("date_of_birth", "Date of birth, `YYYY-MM-DD`.", kind="date", pii=True),
@@ -167,8 +191,7 @@ COURTS_CASES = Table(
         Column("court_code", "Court hearing the case.", kind="code", required=True),
         Column("court_type", "`MC` magistrates' court or `CC` Crown Court.", kind="code", required=True),
         Column("first_hearing_date", "Date of the first hearing, `YYYY-MM-DD`.", kind="date", required=True),
-        Column("case_completed_date", "Date the case completed, blank while open, `YYYY-MM-DD`.",
-        kind="date"),
+        Column("case_completed_date", "Date the case completed, blank while open, `YYYY-MM-DD`.", kind="date"),
         *_audit_columns(),
     ),
 )
@@ -185,8 +208,11 @@ COURTS_CASE_OFFENCES = Table(
         Column("offence_code", "CJS offence code.", kind="code", required=True),
         Column("offence_date", "Date the offence was committed, `YYYY-MM-DD`.", kind="date", required=True),
         Column("plea", "Plea, free-typed (`Guilty`, `Not Guilty`, `No Plea`).", kind="code"),
-        Column("verdict", "Verdict (`Guilty`, `Not Guilty`, `Dismissed`, `Withdrawn`), blank while open.",
-        kind="code"),
+        Column(
+            "verdict",
+            "Verdict (`Guilty`, `Not Guilty`, `Dismissed`, `Withdrawn`), blank while open.",
+            kind="code",
+        ),
         Column("verdict_date", "Date of the verdict or plea accepted, `YYYY-MM-DD`.", kind="date"),
         Column("sentence_date", "Date of sentence, `YYYY-MM-DD`.", kind="date"),
         Column("disposal_code", "Sentence, same codes as the PNC.", kind="code"),
@@ -228,12 +254,19 @@ PRISONS_CUSTODIAL_SPELLS = Table(
         Column("establishment_code", "Prison of reception, three-letter code.", kind="code", required=True),
         Column("reception_date", "Reception, `YYYY-MM-DD`.", kind="date", required=True),
         Column("reception_reason", "`REMAND`, `SENTENCED` or `RECALL`.", kind="code", required=True),
-        Column("sentence_date", "Date of the custodial sentence served in the spell; blank on remand-only "
-        "spells and recalls.", kind="date"),
+        Column(
+            "sentence_date",
+            "Date of the custodial sentence served in the spell; blank on remand-only spells and recalls.",
+            kind="date",
+        ),
         Column("sentence_length_days", "Length of the custodial sentence in days.", kind="integer"),
         Column("release_date", "Release, `YYYY-MM-DD`; blank while in custody.", kind="date"),
-        Column("release_reason", "Why released (`CONDITIONAL RELEASE`, `END OF SENTENCE`, `END OF RECALL`, "
-        "`BAIL`, `ACQUITTED`, `NON-CUSTODIAL SENTENCE`, `DIED`, `DEPORTED`).", kind="code"),
+        Column(
+            "release_reason",
+            "Why released (`CONDITIONAL RELEASE`, `END OF SENTENCE`, `END OF RECALL`, "
+            "`BAIL`, `ACQUITTED`, `NON-CUSTODIAL SENTENCE`, `DIED`, `DEPORTED`).",
+            kind="code",
+        ),
         *_audit_columns(),
     ),
 )
@@ -253,8 +286,12 @@ PROBATION_PEOPLE = Table(
         Column("surname", "Surname.", pii=True),
         Column("date_of_birth", "Date of birth, `DD-MON-YYYY`.", kind="date", pii=True),
         Column("gender", "`Male`, `Female` or `Not Specified`.", kind="code", pii=True),
-        Column("ethnicity", "Ethnicity as free text from the case management system (e.g. `White: British/"
-        "English/Welsh/Scottish/Northern Irish`).", pii=True),
+        Column(
+            "ethnicity",
+            "Ethnicity as free text from the case management system (e.g. `White: British/"
+            "English/Welsh/Scottish/Northern Irish`).",
+            pii=True,
+        ),
         Column("postcode", "Postcode of the main address.", pii=True),
         *_audit_columns(),
     ),
@@ -269,14 +306,22 @@ PROBATION_EVENTS = Table(
     columns=(
         Column("event_id", "Event id.", kind="identifier", required=True),
         Column("crn", "Person supervised.", kind="identifier", required=True, pii=True),
-        Column("event_type", "`Community Order`, `Suspended Sentence Order`, `Licence` or `Post Sentence "
-        "Supervision`.", kind="code", required=True),
+        Column(
+            "event_type",
+            "`Community Order`, `Suspended Sentence Order`, `Licence` or `Post Sentence Supervision`.",
+            kind="code",
+            required=True,
+        ),
         Column("sentence_date", "Date of the sentence the event comes from, `DD-MON-YYYY`.", kind="date"),
         Column("start_date", "Start of supervision, `DD-MON-YYYY`.", kind="date", required=True),
         Column("expected_end_date", "Planned end of supervision, `DD-MON-YYYY`.", kind="date"),
         Column("termination_date", "Actual end, blank while active, `DD-MON-YYYY`.", kind="date"),
-        Column("termination_reason", "Why it ended (e.g. `Completed`, `Expired (Normal)`, `Revoked - Further "
-        "Offence`, `Revoked - Breach`, `Recalled`, `Died`).", kind="code"),
+        Column(
+            "termination_reason",
+            "Why it ended (e.g. `Completed`, `Expired (Normal)`, `Revoked - Further "
+            "Offence`, `Revoked - Breach`, `Recalled`, `Died`).",
+            kind="code",
+        ),
         Column("main_offence_code", "CJS code of the main offence.", kind="code"),
         *_audit_columns(),
     ),
@@ -292,8 +337,12 @@ OASYS_ASSESSMENTS = Table(
     person_key="assessment_id",
     columns=(
         Column("assessment_id", "Assessment id.", kind="identifier", required=True),
-        Column("crn", "Probation case reference number, when assessed in the community.", kind="identifier",
-        pii=True),
+        Column(
+            "crn",
+            "Probation case reference number, when assessed in the community.",
+            kind="identifier",
+            pii=True,
+        ),
         Column("prison_number", "Prison number, when assessed in custody.", kind="identifier", pii=True),
         Column("family_name", "Family name.", pii=True),
         Column("forename", "Forename.", pii=True),
@@ -301,11 +350,17 @@ OASYS_ASSESSMENTS = Table(
         Column("gender", "`M` or `F`.", kind="code", pii=True),
         Column("postcode", "Postcode at assessment.", pii=True),
         Column("assessment_date", "Date completed, `YYYY-MM-DD`.", kind="date", required=True),
-        Column("assessment_type", "`Pre-Sentence`, `Start of Custody`, `Pre-Release`, `Start of Community`, "
-        "`Review`.", kind="code"),
+        Column(
+            "assessment_type",
+            "`Pre-Sentence`, `Start of Custody`, `Pre-Release`, `Start of Community`, `Review`.",
+            kind="code",
+        ),
         Column("accommodation_need", "Accommodation need score 0-2.", kind="integer"),
-        Column("education_employment_need", "Education, training and employability need score 0-2.",
-        kind="integer"),
+        Column(
+            "education_employment_need",
+            "Education, training and employability need score 0-2.",
+            kind="integer",
+        ),
         Column("finance_need", "Financial management need score 0-2.", kind="integer"),
         Column("relationships_need", "Relationships need score 0-2.", kind="integer"),
         Column("lifestyle_need", "Lifestyle and associates need score 0-2.", kind="integer"),

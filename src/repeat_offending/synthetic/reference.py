@@ -26,9 +26,7 @@ def seeds_dir() -> Path:
         candidate = parent / "seeds" / "reference"
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(
-        "cannot find seeds/reference above the package; set REPEAT_OFFENDING_SEEDS_DIR"
-    )
+    raise FileNotFoundError("cannot find seeds/reference above the package; set REPEAT_OFFENDING_SEEDS_DIR")
 
 
 def _read(path: Path) -> dict[str, np.ndarray]:
@@ -135,12 +133,76 @@ def _offences() -> tuple[Offences, np.ndarray]:
 def _synthetic_surnames(count: int) -> list[str]:
     """Rare surnames for the long tail of the name distribution, made from English place-name parts with a
     fixed generator so every world shares them."""
-    heads = ["Ash", "Brad", "Black", "Brook", "Craw", "Dun", "Elm", "Fair", "Gold", "Hal", "Hart", "Hol",
-             "Kings", "Lang", "Marl", "Mid", "North", "Oak", "Pen", "Red", "Ross", "Shel", "Stan", "Thorn",
-             "Under", "Wake", "West", "Whit", "Wood", "Yar", "Bar", "Col", "Dal", "Fen", "Gran", "Har"]
-    tails = ["by", "bury", "combe", "croft", "dale", "den", "field", "ford", "gate", "ham", "hurst", "ley",
-             "low", "mere", "more", "ridge", "shaw", "stead", "stone", "thorpe", "ton", "well", "wick",
-             "worth", "wood", "land", "holme", "cott", "bridge", "brook"]
+    heads = [
+        "Ash",
+        "Brad",
+        "Black",
+        "Brook",
+        "Craw",
+        "Dun",
+        "Elm",
+        "Fair",
+        "Gold",
+        "Hal",
+        "Hart",
+        "Hol",
+        "Kings",
+        "Lang",
+        "Marl",
+        "Mid",
+        "North",
+        "Oak",
+        "Pen",
+        "Red",
+        "Ross",
+        "Shel",
+        "Stan",
+        "Thorn",
+        "Under",
+        "Wake",
+        "West",
+        "Whit",
+        "Wood",
+        "Yar",
+        "Bar",
+        "Col",
+        "Dal",
+        "Fen",
+        "Gran",
+        "Har",
+    ]
+    tails = [
+        "by",
+        "bury",
+        "combe",
+        "croft",
+        "dale",
+        "den",
+        "field",
+        "ford",
+        "gate",
+        "ham",
+        "hurst",
+        "ley",
+        "low",
+        "mere",
+        "more",
+        "ridge",
+        "shaw",
+        "stead",
+        "stone",
+        "thorpe",
+        "ton",
+        "well",
+        "wick",
+        "worth",
+        "wood",
+        "land",
+        "holme",
+        "cott",
+        "bridge",
+        "brook",
+    ]
     generator = np.random.Generator(np.random.PCG64(20240611))
     names: list[str] = []
     seen: set[str] = set()
@@ -197,8 +259,10 @@ def load_reference() -> Reference:
     ethnicity: dict[str, dict[str, np.ndarray]] = {}
     for scheme in np.unique(eth["coding_scheme"]):
         keep = eth["coding_scheme"] == scheme
-        ethnicity[str(scheme)] = {"value": eth["source_value"][keep].astype(str),
-                                  "group": eth["ethnicity_group"][keep].astype(str)}
+        ethnicity[str(scheme)] = {
+            "value": eth["source_value"][keep].astype(str),
+            "group": eth["ethnicity_group"][keep].astype(str),
+        }
     return Reference(
         offences=offences,
         offence_group_codes=group_codes,

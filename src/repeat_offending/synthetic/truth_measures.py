@@ -120,8 +120,9 @@ def cohort_relation(con: duckdb.DuckDBPyConnection, truth_dir: Path, as_of: dt.d
     return con.sql(sql)
 
 
-def headline(con: duckdb.DuckDBPyConnection, cohort: duckdb.DuckDBPyRelation, where: str = "true",
-             group_by: str = "") -> duckdb.DuckDBPyRelation:
+def headline(
+    con: duckdb.DuckDBPyConnection, cohort: duckdb.DuckDBPyRelation, where: str = "true", group_by: str = ""
+) -> duckdb.DuckDBPyRelation:
     """Offenders, reoffenders, rate, reoffences per reoffender over complete cohorts, optionally grouped."""
     con.register("truth_cohort", cohort)
     select_group = f"{group_by}, " if group_by else ""

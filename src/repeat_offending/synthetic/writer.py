@@ -33,16 +33,33 @@ from .reference import load_reference
 from .truth import index_events, people, person_records, proven_offences
 
 TRUTH_FILES = ("person_records", "people", "proven_offences", "index_events", "defects")
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "write_statistics": True}
 
 
 @dataclass
 class ChunkResult:
+    """A finished chunk: its tables wait in Arrow IPC files (memory-mapped by the parent, which is much
+    cheaper than pickling tables between processes)."""
+
     chunk: int
-    raw: dict[str, pa.Table]
+    files: dict[str, Path]  # "raw:<source_table>" / "truth:<name>" -> IPC file
     defects: dict[str, list[tuple[int, str, str]]]
-    truth: dict[str, pa.Table]
     seconds: float
+
+    def table(self, key: str) -> pa.Table:
+        with pa.memory_map(str(self.files[key])) as source:
+            return pa.ipc.open_file(source).read_all()
+
+    def discard(self) -> None:
+        for path in self.files.values():
+            path.unlink(missing_ok=True)
+
+
+def _spill(folder: Path, chunk: int, key: str, table: pa.Table) -> Path:
+    path = folder / f"{chunk:05d}-{key.replace(':', '-')}.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return path
 
 
 _PLAN: WorldPlan | None = None
@@ -81,7 +98,10 @@ def build_chunk(chunk: int) -> ChunkResult:
         "proven_offences": proven_offences(cfg, ref, world),
         "index_events": index_events(cfg, ref, world),
     }
-    return ChunkResult(chunk=chunk, raw=raw, defects=defects, truth=truth, seconds=time.perf_counter() - started)
+    spill = cfg.data_dir / ".chunks"
+    files = {f"raw:{name}": _spill(spill, chunk, f"raw:{name}", table) for name, table in raw.items()}
+    files.update({f"truth:{name}": _spill(spill, chunk, f"truth:{name}", table) for name, table in truth.items()})
+    return ChunkResult(chunk=chunk, files=files, defects=defects, seconds=time.perf_counter() - started)
 
 
 def _results(cfg: WorldConfig, plan: WorldPlan) -> Iterator[ChunkResult]:
@@ -91,8 +111,9 @@ def _results(cfg: WorldConfig, plan: WorldPlan) -> Iterator[ChunkResult]:
         yield from map(build_chunk, chunks)
         return
     context = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(min(cfg.workers, cfg.n_chunks), initializer=_init_worker, initargs=(cfg, plan),
-                      maxtasksperchild=20) as pool:
+    with context.Pool(
+        min(cfg.workers, cfg.n_chunks), initializer=_init_worker, initargs=(cfg, plan), maxtasksperchild=20
+    ) as pool:
         yield from pool.imap(build_chunk, chunks)
 
 
@@ -110,9 +131,11 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
     load_reference()  # fail early on missing reference data, before forking
     raw_dir = cfg.data_dir / "raw"
     truth_dir = cfg.data_dir / "truth"
-    for folder in (raw_dir, truth_dir):
+    spill = cfg.data_dir / ".chunks"
+    for folder in (raw_dir, truth_dir, spill):
         if folder.exists():
             shutil.rmtree(folder)
+    spill.mkdir(parents=True)
     for spec in TABLES:
         (raw_dir / spec.system).mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
@@ -126,11 +149,12 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
         for result in _results(cfg, plan):
             for spec in TABLES:
                 name = spec.source_table
-                table = result.raw[name]
+                table = result.table(f"raw:{name}")
                 key = f"raw:{name}"
                 if key not in writers:
-                    writers[key] = pq.ParquetWriter(raw_dir / spec.system / f"{spec.name}.parquet", table.schema,
-                                                    **PARQUET_OPTIONS)
+                    writers[key] = pq.ParquetWriter(
+                        raw_dir / spec.system / f"{spec.name}.parquet", table.schema, **PARQUET_OPTIONS
+                    )
                 writers[key].write_table(table)
                 report = result.defects[name]
                 if report:
@@ -139,12 +163,14 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
                     defect_rows["type"].append(np.array([r[1] for r in report], dtype=object))
                     defect_rows["column"].append(np.array([r[2] for r in report], dtype=object))
                 rows[name] += table.num_rows
-            for name, table in result.truth.items():
+            for name in TRUTH_FILES[:-1]:
                 key = f"truth:{name}"
+                table = result.table(key)
                 if key not in writers:
                     writers[key] = pq.ParquetWriter(truth_dir / f"{name}.parquet", table.schema, **PARQUET_OPTIONS)
                 writers[key].write_table(table)
                 truth_rows[name] += table.num_rows
+            result.discard()
             if bar is not None:
                 bar.update(1)  # type: ignore[attr-defined]
     finally:
@@ -152,6 +178,7 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
             writer.close()
         if bar is not None:
             bar.close()  # type: ignore[attr-defined]
+    shutil.rmtree(spill, ignore_errors=True)
     defects = _defects_table(defect_rows)
     pq.write_table(defects, truth_dir / "defects.parquet", **PARQUET_OPTIONS)
     truth_rows["defects"] = defects.num_rows
@@ -173,10 +200,12 @@ def _defects_table(parts: dict[str, list[np.ndarray]]) -> pa.Table:
         return np.concatenate(parts[key]) if parts[key] else np.array([], dtype=dtype)
 
     types = joined("type", object)
-    return pa.table({
-        "source_table": pa.array(joined("source_table", object), pa.string()),
-        "source_row_number": pa.array(joined("position", np.int64), pa.int64()),
-        "defect_type": pa.array(types, pa.string()),
-        "expected_action": pa.array([expected_action(t) for t in types], pa.string()),
-        "column_name": pa.array(joined("column", object), pa.string()),
-    })
+    return pa.table(
+        {
+            "source_table": pa.array(joined("source_table", object), pa.string()),
+            "source_row_number": pa.array(joined("position", np.int64), pa.int64()),
+            "defect_type": pa.array(types, pa.string()),
+            "expected_action": pa.array([expected_action(t) for t in types], pa.string()),
+            "column_name": pa.array(joined("column", object), pa.string()),
+        }
+    )

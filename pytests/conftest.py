@@ -1,0 +1,58 @@
+"""Shared helpers for the pytest suite: the project root, the venv's dbt, and throwaway project copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+# What a copy of the dbt project needs; everything else (data, target, venv, git) is left behind.
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
+PROJECT_DIRS = ("models", "seeds", "macros", "tests", "snapshots", "analyses", "docs")
+
+
+def copy_project(dest: Path, *, dirs: tuple[str, ...] = PROJECT_DIRS) -> Path:
+    """Copy the dbt project (config and the given folders, no data or build artefacts) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        if (PROJECT_ROOT / name).exists():
+            shutil.copy2(PROJECT_ROOT / name, dest / name)
+    for name in dirs:
+        source = PROJECT_ROOT / name
+        if source.exists():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (dest / name).mkdir()
+    return dest
+
+
+def run_dbt(project_dir: Path, *args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the venv's dbt in ``project_dir`` with the profiles there; output captured, never raises."""
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir or project_dir / "data"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    (Path(env["DATA_DIR"])).mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [DBT, *args, "--profiles-dir", str(project_dir), "--project-dir", str(project_dir)],
+        cwd=project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A full copy of the dbt project in a temporary folder."""
+    return copy_project(tmp_path / "project")
