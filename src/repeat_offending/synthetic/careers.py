@@ -272,7 +272,8 @@ class CareerSimulator:
         episode_of, k, code = self._offences_for(person, kind, age)
         # Offence dates: extra offences mostly on the same day, some earlier (taken into consideration).
         offence_day = day[episode_of] - np.where(gen.random(len(code)) < 0.8, 0, gen.integers(1, 60, len(code)))
-        offence_day = np.maximum(offence_day, people.dob[person[episode_of]] + int(10 * DAYS_PER_YEAR) + 1)
+        # Never before the age of criminal responsibility, never after the episode.
+        offence_day = np.minimum(np.maximum(offence_day, people.dob[person[episode_of]] + 3653), day[episode_of])
         # Principal offence: most serious by rank, tie broken by the lowest code.
         order = np.lexsort((self.pools.code_order[code], off.rank[code], episode_of))
         starts = np.searchsorted(episode_of[order], np.arange(n), side="left")

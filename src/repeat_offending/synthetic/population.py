@@ -184,7 +184,7 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
 
     # Age at first contact, then date of birth.
     juvenile_onset = generator.random(n) < p.JUVENILE_ONSET_SHARE
-    juvenile_age = 10 + weighted_choice(generator, p.JUVENILE_ONSET_AGE_WEIGHTS, n) + generator.random(n)
+    juvenile_age = 10.01 + weighted_choice(generator, p.JUVENILE_ONSET_AGE_WEIGHTS, n) + generator.random(n) * 0.98
     adult_age = 18 + generator.lognormal(p.ADULT_ONSET_LOG_MEAN, p.ADULT_ONSET_LOG_SD, n)
     adult_age = np.where(adult_age > p.ADULT_ONSET_MAX_AGE, 18 + generator.random(n) * 30, adult_age)
     onset_age = np.where(juvenile_onset, juvenile_age, adult_age)
@@ -242,7 +242,9 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
     # Doppelgangers: a few people share the forename, surname and date of birth of someone else.
     doppelganger = generator.random(n) < p.DOPPELGANGER_SHARE
     source = generator.integers(0, n, size=n)
-    copy = doppelganger & ~doppelganger[source] & (sex == sex[source])
+    onset_age_if_copied = (onset_day - dob[source]) / DAYS_PER_YEAR
+    copy = (doppelganger & ~doppelganger[source] & (sex == sex[source]) & (onset_age_if_copied > 10.01)
+            & (onset_age_if_copied < p.ADULT_ONSET_MAX_AGE))
     forename = np.where(copy, forename[source], forename)
     surname = np.where(copy, surname[source], surname)
     dob = np.where(copy, dob[source], dob)

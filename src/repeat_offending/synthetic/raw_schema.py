@@ -288,8 +288,8 @@ PROBATION_PEOPLE = Table(
         Column("gender", "`Male`, `Female` or `Not Specified`.", kind="code", pii=True),
         Column(
             "ethnicity",
-            "Ethnicity as free text from the case management system (e.g. `White: British/"
-            "English/Welsh/Scottish/Northern Irish`).",
+            "Ethnicity as free text from the case management system, e.g. `White : Irish` or "
+            "`Asian or Asian British: Pakistani`.",
             pii=True,
         ),
         Column("postcode", "Postcode of the main address.", pii=True),

@@ -1,0 +1,87 @@
+{#-
+    Building blocks of the staging layer's validation views (models/staging/*/staging_checks__*.sql).
+    Documented in _staging__macros.yml.
+-#}
+
+{% macro source_column_names(source_name, table_name) -%}
+    {%- if execute -%}
+        {%- for node in graph.sources.values() -%}
+            {%- if node.source_name == source_name and node.name == table_name -%}
+                {{ return(node.columns.keys() | reject('equalto', 'file_row_number') | list) }}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error("source_column_names: no source " ~ source_name ~ "." ~ table_name) }}
+    {%- endif -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+
+{% macro raw_row_json(columns) -%}
+    {{ return(adapter.dispatch('raw_row_json', 'repeat_offending')(columns)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_json(columns) -%}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column }}', {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    ))
+{%- endmacro %}
+
+{% macro duckdb__raw_row_json(columns) -%}
+    cast(to_json(struct_pack(
+        {%- for column in columns %}
+        {{ column }} := {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    )) as varchar)
+{%- endmacro %}
+
+
+{% macro exact_duplicate_number(columns) -%}
+    row_number() over (
+        partition by {{ columns | join(', ') }}
+        order by source_row_number
+    )
+{%- endmacro %}
+
+
+{% macro key_version_number(key, updated_at) -%}
+    row_number() over (
+        partition by {{ key }}
+        order by exact_duplicate_number, {{ updated_at }} desc nulls last, source_row_number desc
+    )
+{%- endmacro %}
+
+
+{% macro is_impossible_date(column, extracted_at='extracted_at') -%}
+    ({{ column }} < date '1900-01-01' or {{ column }} > cast({{ extracted_at }} as date))
+{%- endmacro %}
+
+
+{% macro quarantine_reason(checks) -%}
+    {#- checks: list of (condition, reason, column) in priority order; the first that holds wins. -#}
+    case
+        {%- for condition, reason, column in checks %}
+        when {{ condition }} then '{{ reason }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{% macro quarantine_column(checks) -%}
+    case
+        {%- for condition, reason, column in checks %}
+        when {{ condition }} then '{{ column }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+
+
+{% macro staged_source_tables() -%}
+    {#- Every raw table as (system, table): the staging layer stages each one. Each system registers its
+        tables in macros/staging/staged_tables_<system>.sql; pytests/test_staging_layout.py checks the union
+        against the raw extract contract. -#}
+    {{ return(staged_tables_pnc() + staged_tables_courts() + staged_tables_prisons()
+              + staged_tables_probation() + staged_tables_oasys()) }}
+{%- endmacro %}
