@@ -80,3 +80,12 @@
 {% macro duckdb__strip_accents(expression) -%}
     strip_accents({{ expression }})
 {%- endmacro %}
+
+
+{% macro jaro_winkler(left, right) -%}
+    {{ return(adapter.dispatch('jaro_winkler', 'repeat_offending')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__jaro_winkler(left, right) -%}
+    jaro_winkler_similarity({{ left }}, {{ right }})
+{%- endmacro %}

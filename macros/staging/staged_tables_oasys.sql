@@ -1,4 +1,4 @@
 {#- The oasys tables the staging layer stages (see staged_source_tables). -#}
 {% macro staged_tables_oasys() -%}
-    {{ return([]) }}
+    {{ return([('oasys', 'assessments')]) }}
 {%- endmacro %}

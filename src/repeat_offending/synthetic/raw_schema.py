@@ -256,7 +256,8 @@ PRISONS_CUSTODIAL_SPELLS = Table(
         Column("reception_reason", "`REMAND`, `SENTENCED` or `RECALL`.", kind="code", required=True),
         Column(
             "sentence_date",
-            "Date of the custodial sentence served in the spell; blank on remand-only spells and recalls.",
+            "Date of the custodial sentence served in the spell (for a recall, the original sentence); "
+            "blank on remand-only spells.",
             kind="date",
         ),
         Column("sentence_length_days", "Length of the custodial sentence in days.", kind="integer"),

@@ -1,0 +1,107 @@
+{{ config(materialized='view') }}
+
+{%- set raw_columns = source_column_names('prisons', 'prisoners') %}
+{%- set checks = [
+    ("prison_number is null", "missing_required", "prison_number"),
+    ("exact_duplicate_number > 1", "duplicate_row", ""),
+    ("key_version_number > 1", "duplicate_key", "prison_number"),
+] %}
+
+with
+
+source as (
+
+    select * from {{ source('prisons', 'prisoners') }}
+
+),
+
+ethnicity_codes as (
+
+    select source_value, ethnicity_group
+    from {{ ref('reference__ethnicity_codes') }}
+    where coding_scheme = 'self_defined'
+
+),
+
+cleaned as (
+
+    select
+        file_row_number as source_row_number,
+        {{ raw_row_json(raw_columns) }} as raw_row,
+        {{ clean_code('prison_number') }} as prison_number,
+        coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
+        {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
+        {{ clean_code('pnc_id') }} as pnc_id_as_recorded,
+        {{ clean_text('last_name') }} as surname,
+        {{ clean_text('first_name') }} as forename,
+        {{ clean_text('middle_names') }} as middle_names,
+        {{ standardise_name('last_name') }} as surname_std,
+        {{ standardise_name('first_name') }} as forename_std,
+        {{ standardise_name('middle_names') }} as middle_names_std,
+        {{ clean_text('birth_date') }} as date_of_birth_text,
+        {{ parse_date('birth_date', '%Y-%m-%d') }} as date_of_birth,
+        {{ clean_code('sex') }} as sex_code,
+        {{ clean_code('ethnicity_code') }} as ethnicity_code,
+        {{ clean_text('postcode') }} as postcode_as_recorded,
+        {{ normalise_postcode('postcode') }} as postcode,
+        {{ parse_timestamp('last_updated_at') }} as last_updated_at,
+        {{ parse_timestamp('extracted_at') }} as extracted_at,
+        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+    from source
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ key_version_number('prison_number', 'last_updated_at') }} as key_version_number
+    from cleaned
+
+),
+
+final as (
+
+    select
+        versions.source_row_number,
+        versions.prison_number,
+        versions.pnc_id,
+        versions.is_pnc_id_valid,
+        versions.pnc_id_as_recorded,
+        versions.surname,
+        versions.forename,
+        versions.middle_names,
+        versions.surname_std,
+        versions.forename_std,
+        versions.middle_names_std,
+        case
+            when not {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
+                then versions.date_of_birth
+        end as date_of_birth,
+        versions.date_of_birth_text is not null
+        and (
+            versions.date_of_birth is null
+            or {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
+        ) as is_date_of_birth_doubtful,
+        case when versions.sex_code in ('M', 'F') then versions.sex_code end as sex,
+        ethnicity_codes.source_value as self_defined_ethnicity_code,
+        coalesce(ethnicity_codes.ethnicity_group, 'Not stated') as ethnicity_group,
+        versions.postcode,
+        {{ postcode_district('versions.postcode') }} as postcode_district,
+        versions.postcode_as_recorded is not null
+        and versions.postcode is null as is_postcode_doubtful,
+        versions.last_updated_at,
+        versions.extracted_at,
+        versions.raw_row,
+        versions.exact_duplicate_number,
+        versions.key_version_number,
+        {{ quarantine_reason(checks) }} as quarantine_reason,
+        {{ quarantine_column(checks) }} as quarantine_column
+    from versions
+    left join
+        ethnicity_codes
+        on versions.ethnicity_code = upper(ethnicity_codes.source_value)
+
+)
+
+select * from final

@@ -1,0 +1,112 @@
+{{ config(materialized='view') }}
+
+{%- set raw_columns = source_column_names('probation', 'people') %}
+{%- set checks = [
+    ("crn is null", "missing_required", "crn"),
+    ("exact_duplicate_number > 1", "duplicate_row", ""),
+    ("key_version_number > 1", "duplicate_key", "crn"),
+] %}
+
+with
+
+source as (
+
+    select * from {{ source('probation', 'people') }}
+
+),
+
+ethnicity_texts as (
+
+    select
+        upper({{ clean_text('source_value') }}) as ethnicity_key,
+        ethnicity_group
+    from {{ ref('reference__ethnicity_codes') }}
+    where coding_scheme = 'probation_text'
+
+),
+
+cleaned as (
+
+    select
+        file_row_number as source_row_number,
+        {{ raw_row_json(raw_columns) }} as raw_row,
+        {{ clean_code('crn') }} as crn,
+        coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
+        {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
+        {{ clean_text('pnc_id') }} as pnc_id_as_recorded,
+        {{ clean_text('surname') }} as surname,
+        {{ clean_text('first_name') }} as forename,
+        {{ clean_text('second_name') }} as middle_names,
+        {{ standardise_name('surname') }} as surname_std,
+        {{ standardise_name('first_name') }} as forename_std,
+        {{ standardise_name('second_name') }} as middle_names_std,
+        {{ clean_text('date_of_birth') }} as date_of_birth_text,
+        {{ parse_date('date_of_birth', '%d-%b-%Y', fallback_iso=true) }} as date_of_birth,
+        {{ clean_code('gender') }} as gender_code,
+        {{ clean_text('ethnicity') }} as ethnicity_as_recorded,
+        {{ clean_text('postcode') }} as postcode_as_recorded,
+        {{ normalise_postcode('postcode') }} as postcode,
+        {{ parse_timestamp('last_updated_at') }} as last_updated_at,
+        {{ parse_timestamp('extracted_at') }} as extracted_at,
+        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+    from source
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ key_version_number('crn', 'last_updated_at') }} as key_version_number
+    from cleaned
+
+),
+
+final as (
+
+    select
+        versions.source_row_number,
+        versions.crn,
+        versions.pnc_id,
+        versions.is_pnc_id_valid,
+        versions.pnc_id_as_recorded,
+        versions.surname,
+        versions.forename,
+        versions.middle_names,
+        versions.surname_std,
+        versions.forename_std,
+        versions.middle_names_std,
+        case
+            when not {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
+                then versions.date_of_birth
+        end as date_of_birth,
+        versions.date_of_birth_text is not null
+        and (
+            versions.date_of_birth is null
+            or {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
+        ) as is_date_of_birth_doubtful,
+        case versions.gender_code
+            when 'MALE' then 'M'
+            when 'FEMALE' then 'F'
+        end as sex,
+        versions.ethnicity_as_recorded,
+        coalesce(ethnicity_texts.ethnicity_group, 'Not stated') as ethnicity_group,
+        versions.postcode,
+        {{ postcode_district('versions.postcode') }} as postcode_district,
+        versions.postcode_as_recorded is not null
+        and versions.postcode is null as is_postcode_doubtful,
+        versions.last_updated_at,
+        versions.extracted_at,
+        versions.raw_row,
+        versions.exact_duplicate_number,
+        versions.key_version_number,
+        {{ quarantine_reason(checks) }} as quarantine_reason,
+        {{ quarantine_column(checks) }} as quarantine_column
+    from versions
+    left join
+        ethnicity_texts
+        on upper(versions.ethnicity_as_recorded) = ethnicity_texts.ethnicity_key
+
+)
+
+select * from final
