@@ -1,29 +1,25 @@
-{#- category_code turns free-typed categories into stable codes. Passes when no row is returned. -#}
+-- category_code: free-typed categories to lower-case underscore codes, blank -> null.
+-- Returns the cases whose result differs from the expected value; passes when empty.
 with
 
-cases as (
-
-    select * from (
-        values
-        ('Revoked - Further Offence', 'revoked_further_offence'),
-        (' Pre-Sentence ', 'pre_sentence'),
-        ('EXPIRED (NORMAL)', 'expired_normal'),
-        ('completed', 'completed'),
-        ('  ', null),
-        (null, null)
-    ) as t (input_text, expected)
-
+cases (input_value, expected) as (
+    values
+    ('Revoked - Further Offence', 'revoked_further_offence'),
+    (' Pre-Sentence ', 'pre_sentence'),
+    ('EXPIRED (NORMAL)', 'expired_normal'),
+    ('completed', 'completed'),
+    ('  ', null),
+    (null, null)
 ),
 
-final as (
-
+results as (
     select
-        input_text,
+        input_value,
         expected,
-        {{ category_code('input_text') }} as actual
+        {{ repeat_offending.category_code('input_value') }} as actual
     from cases
-
 )
 
-select * from final
+select *
+from results
 where actual is distinct from expected
