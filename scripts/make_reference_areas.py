@@ -25,6 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO_ROOT / "seeds" / "reference"
 FORCES_CSV = SEED_DIR / "reference__police_forces.csv"
 AREAS_CSV = SEED_DIR / "reference__areas.csv"
+SECTORS_CSV = SEED_DIR / "reference__postcode_sectors.csv"
 
 # Real towns (or London boroughs) of each police force area with real postcode districts, and a deprivation
 # tilt: +2 very deprived on average, +1 deprived, 0 mixed, -1 affluent, -2 very affluent. The number of
@@ -696,6 +697,29 @@ def write_areas(areas: list[Area], path: Path) -> None:
             )
 
 
+def sector_owners(areas: list[Area]) -> list[tuple[str, str, str]]:
+    """Postcode sectors (`M14 5`) and the area each belongs to: the stand-in for the postcode-to-LSOA lookup
+    of the ONS Postcode Directory. The k-th of n areas sharing a district (in area-code order) owns the
+    sector digits d with d % n == k, so every sector of a district belongs to exactly one area. The
+    generator draws postcodes with this rule (repeat_offending.synthetic.reference)."""
+    by_district: dict[str, list[str]] = {}
+    for a in sorted(areas, key=lambda area: area.code):
+        by_district.setdefault(a.district, []).append(a.code)
+    rows = []
+    for district in sorted(by_district):
+        codes = by_district[district]
+        for digit in range(10):
+            rows.append((f"{district} {digit}", district, codes[digit % len(codes)]))
+    return rows
+
+
+def write_sectors(areas: list[Area], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("postcode_sector", "postcode_district", "area_code"))
+        writer.writerows(sector_owners(areas))
+
+
 def main() -> None:
     rng = random.Random(SEED)
     forces = read_forces(FORCES_CSV)
@@ -703,7 +727,8 @@ def main() -> None:
     assign_deciles(areas)
     assign_codes(areas)
     write_areas(areas, AREAS_CSV)
-    print(f"wrote {len(areas)} areas to {AREAS_CSV.relative_to(REPO_ROOT)}")
+    write_sectors(areas, SECTORS_CSV)
+    print(f"wrote {len(areas)} areas to {AREAS_CSV.relative_to(REPO_ROOT)} and their postcode sectors")
 
 
 if __name__ == "__main__":

@@ -207,7 +207,10 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
         same_force = areas.force[candidates] == areas.force[area[:, k - 1]][:, None]
         first_same = np.where(same_force.any(axis=1), candidates[np.arange(n), same_force.argmax(axis=1)], anywhere)
         area[:, k] = np.where(generator.random(n) < p.MOVE_WITHIN_FORCE_SHARE, first_same, anywhere)
-    inward_code = generator.integers(0, 10 * 20 * 20, size=(n, p.MAX_MOVES + 1))
+    # Postcodes: a sector of the area (the sector identifies the area, as postcode lookups do), then a
+    # random unit within it.
+    sector_digit = areas.inward_digit(area, generator.random(area.shape))
+    inward_code = sector_digit * 400 + generator.integers(0, 20 * 20, size=(n, p.MAX_MOVES + 1))
 
     # Propensity to offend.
     decile = areas.decile[area[:, 0]]
@@ -243,8 +246,13 @@ def make_people(cfg: WorldConfig, ref: Reference, plan: WorldPlan, chunk: int) -
     doppelganger = generator.random(n) < p.DOPPELGANGER_SHARE
     source = generator.integers(0, n, size=n)
     onset_age_if_copied = (onset_day - dob[source]) / DAYS_PER_YEAR
-    copy = (doppelganger & ~doppelganger[source] & (sex == sex[source]) & (onset_age_if_copied > 10.01)
-            & (onset_age_if_copied < p.ADULT_ONSET_MAX_AGE))
+    copy = (
+        doppelganger
+        & ~doppelganger[source]
+        & (sex == sex[source])
+        & (onset_age_if_copied > 10.01)
+        & (onset_age_if_copied < p.ADULT_ONSET_MAX_AGE)
+    )
     forename = np.where(copy, forename[source], forename)
     surname = np.where(copy, surname[source], surname)
     dob = np.where(copy, dob[source], dob)

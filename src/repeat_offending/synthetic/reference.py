@@ -71,6 +71,14 @@ class Areas:
     region: np.ndarray  # index into Reference.region_code
     decile: np.ndarray  # 1..10
     weight: np.ndarray
+    sector_rank: np.ndarray  # k: this area owns the postcode sectors d of its district with d % n == k
+    sector_count: np.ndarray  # n: areas sharing the district
+
+    def inward_digit(self, area: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A postcode sector digit owned by each area (see scripts/make_reference_areas.py)."""
+        k, n = self.sector_rank[area], self.sector_count[area]
+        owned = (9 - k) // n + 1
+        return k + n * np.minimum((u * owned).astype(np.int64), owned - 1)
 
 
 @dataclass(frozen=True)
@@ -245,13 +253,22 @@ def load_reference() -> Reference:
     force_index = {c: i for i, c in enumerate(forces["police_force_code"])}
     region_index = {c: i for i, c in enumerate(regions["region_code"])}
     areas_raw = _seed("areas")
+    code = areas_raw["area_code"].astype(str)
+    district = areas_raw["postcode_district"].astype(str)
+    order = np.lexsort((code, district))
+    first_of_district = np.searchsorted(district[order], district[order], side="left")
+    rank = np.empty(len(code), dtype=np.int64)
+    rank[order] = np.arange(len(code)) - first_of_district
+    _, district_index, district_sizes = np.unique(district, return_inverse=True, return_counts=True)
     areas = Areas(
-        code=areas_raw["area_code"].astype(str),
-        district=areas_raw["postcode_district"].astype(str),
+        code=code,
+        district=district,
         force=np.array([force_index[f] for f in areas_raw["police_force_code"]]),
         region=np.array([region_index[r] for r in areas_raw["region_code"]]),
         decile=areas_raw["deprivation_decile"].astype(int),
         weight=areas_raw["population_weight"].astype(float),
+        sector_rank=rank,
+        sector_count=district_sizes[district_index],
     )
     courts = _seed("courts")
     prisons = _seed("prison_establishments")
