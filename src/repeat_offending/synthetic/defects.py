@@ -44,10 +44,13 @@ def _strings(table: pa.Table, column: str) -> np.ndarray:
     return table.column(column).to_numpy(zero_copy_only=False).astype(object)
 
 
+UNPARSEABLE = -(10**8)  # day number standing for a date that cannot be read (dates before 1970 are negative)
+
+
 def _parse(values: np.ndarray, system: str) -> np.ndarray:
-    """Day numbers of formatted dates (-1 where unparseable)."""
+    """Day numbers of formatted dates (UNPARSEABLE where the text is not a date)."""
     parsed = pc.strptime(pa.array(values, type=pa.string()), format=DATE_FORMATS[system], unit="s", error_is_null=True)
-    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), -86400).to_numpy(zero_copy_only=False)
+    seconds = pc.fill_null(pc.cast(parsed, pa.int64()), UNPARSEABLE * 86400).to_numpy(zero_copy_only=False)
     return np.floor_divide(seconds, 86400).astype(np.int64)
 
 
@@ -108,12 +111,15 @@ class DefectInjector:
             return [c.name for c in spec.columns if c.kind == "code"]
         return [c.name for c in spec.columns if c.kind == "date"]  # date_alternative_format
 
-    def apply(self, source_table: str, table: pa.Table) -> tuple[pa.Table, list[tuple[int, str, str]]]:
-        """The table with defects applied and rows inserted, and (local position, defect, column) of each."""
+    def apply(self, source_table: str, table: pa.Table) -> pa.Table:
+        """The table with defects applied and rows inserted; `_defect` and `_defect_column` name each row's
+        defect (null for sound rows)."""
         spec = next(t for t in TABLES if t.source_table == source_table)
         n = table.num_rows
         if n == 0 or self.rate == 0:
-            return table.append_column("_defect", pa.nulls(n, pa.string())), []
+            return table.append_column("_defect", pa.nulls(n, pa.string())).append_column(
+                "_defect_column", pa.nulls(n, pa.string())
+            )
         enum = table.column("_enum").to_numpy()
         picked = np.flatnonzero(stable_uniform(self.seed, f"defect:{source_table}", enum, 0) < self.rate)
         u = [stable_uniform(self.seed, f"defect:{source_table}", enum[picked], k) for k in range(1, 5)]
@@ -170,17 +176,7 @@ class DefectInjector:
         order = np.argsort(position, kind="stable")
         combined = pa.concat_tables([base, copies, older]).take(pa.array(order))
         column_of = np.concatenate([defect_column, np.full(len(dup_rows) + len(key_rows), None)])[order]
-        defect_final = combined.column("_defect").to_numpy(zero_copy_only=False)
-        positions = np.flatnonzero(defect_final != None)  # noqa: E711
-        report = list(
-            zip(
-                positions.tolist(),
-                defect_final[positions].tolist(),
-                [c or "" for c in column_of[positions].tolist()],
-                strict=True,
-            )
-        )
-        return combined, report
+        return combined.append_column("_defect_column", pa.array(column_of, pa.string()))
 
     def _older_versions(self, base: pa.Table, rows: np.ndarray, draw: np.ndarray, spec: Table) -> pa.Table:
         """Earlier versions of rows: same key, a changed value and an older update time."""
@@ -257,14 +253,15 @@ class DefectInjector:
         if kind == "code_whitespace_case":
             lower = np.array([v.lower() for v in value], dtype=object)
             padded = np.array(["  " + v + " " for v in value], dtype=object)
-            return np.where(
+            broken = np.where(
                 draw < 0.4,
                 lower,
                 np.where(draw < 0.7, padded, np.array([" " + v.lower() for v in value], dtype=object)),
             )
+            return np.where(broken == value, padded, broken)  # a value already in lower case gets spaces
         if kind == "date_alternative_format":
             days = _parse(value, system)
-            ok = days >= 0
+            ok = days != UNPARSEABLE
             iso = (
                 pc.strftime(pa.array(np.where(ok, days, 0).astype(np.int32), type=pa.date32()), format="%Y-%m-%d")
                 .to_numpy(zero_copy_only=False)

@@ -123,6 +123,7 @@ class ChunkExtractor:
         purpose: str,
         pnc: np.ndarray | None = None,
         pnc_present: float = 1.0,
+        records_middle_name: bool = True,
     ) -> Observed:
         return observe(
             self.con,
@@ -136,6 +137,8 @@ class ChunkExtractor:
             self.cfg.identifier_noise_rate,
             pnc,
             pnc_present,
+            pnc_donors=self.main_pnc,
+            records_middle_name=records_middle_name,
         )
 
     def _u(self, purpose: str, enumeration: np.ndarray, draw: int = 0) -> np.ndarray:
@@ -146,7 +149,11 @@ class ChunkExtractor:
         return timestamp_text(day, seconds)
 
     def _table(
-        self, source_table: str, columns: dict[str, pa.Array | np.ndarray], hidden: dict[str, np.ndarray]
+        self,
+        source_table: str,
+        columns: dict[str, pa.Array | np.ndarray],
+        hidden: dict[str, np.ndarray],
+        sort_day: np.ndarray,
     ) -> pa.Table:
         spec = next(t for t in TABLES if t.source_table == source_table)
         n = len(next(iter(hidden.values())))
@@ -159,6 +166,14 @@ class ChunkExtractor:
             data[name] = value if isinstance(value, pa.Array | pa.ChunkedArray) else _text(value)
         for name, value in hidden.items():
             data[name] = pa.array(value)
+        # The writer orders every raw file by the day a record was made, then by a keyed pseudo-random
+        # number of the record: nothing about the chunk or the person shows in the row order.
+        data["_sort_day"] = pa.array(np.asarray(sort_day, dtype=np.int64))
+        data["_sort_key"] = pa.array(
+            KeyedPermutation(self.seed, f"row-order:{source_table}", 2**44).permute(
+                np.asarray(hidden["_enum"], dtype=np.int64)
+            )
+        )
         return pa.table(data)
 
     # ------------------------------------------------------------------ police national computer
@@ -224,6 +239,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("pnc-offence", enum, updated),
             },
             {"_enum": enum, "_person": person},
+            ep["recorded_day"][e],
         )
 
         # Person records: one per PNC id seen on a visible offence, with details as last recorded.
@@ -257,6 +273,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("pnc-person", key, latest),
             },
             {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup},
+            created,
         )
         return persons, outcomes
 
@@ -289,6 +306,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("case", enum, updated),
             },
             {"_enum": enum, "_person": person},
+            first_hearing,
         )
 
         defendant_id = padded(self._id_numbers("defendant", enum, 10), 10)
@@ -316,6 +334,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("defendant", enum, first_hearing),
             },
             {"_enum": enum, "_person": person, "_noise": obs.noise},
+            first_hearing,
         )
 
         # Offences on visible cases, in case order.
@@ -363,6 +382,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("case-offence", oenum, updated),
             },
             {"_enum": oenum, "_person": ep["person"][e]},
+            ep["first_hearing_day"][e],
         )
         return defendants, case_table, case_offences
 
@@ -403,6 +423,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("spell", enum, updated),
             },
             {"_enum": enum, "_person": person},
+            start,
         )
 
         key, first, latest = _per_key(people.global_index[person] * 2 + use_dup, start)
@@ -429,6 +450,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("prisoner", key, latest),
             },
             {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup},
+            first,
         )
         return prisoners, spells
 
@@ -477,6 +499,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("event", enum, _last_visible([od["start"][rows], od["end"][rows]], a)),
             },
             {"_enum": enum, "_person": person},
+            od["start"][rows],
         )
 
         arows = np.flatnonzero(asmt["day"] <= a)
@@ -486,7 +509,7 @@ class ChunkExtractor:
         aenum = enumerate_in_chunk(arows, self.chunk, self.n_chunks)
         aperson = asmt["person"][arows]
         in_custody = asmt["in_custody"][arows]
-        obs = self._observe(aperson, asmt["day"][arows], aenum, "oasys")
+        obs = self._observe(aperson, asmt["day"][arows], aenum, "oasys", records_middle_name=False)
         scores = asmt["scores"][arows]
         columns: dict[str, pa.Array | np.ndarray] = {
             "assessment_id": padded(aids, 9),
@@ -505,7 +528,10 @@ class ChunkExtractor:
         for i, name in enumerate(NEED_COLUMNS):
             columns[name] = integers(scores[:, i])
         assessments = self._table(
-            "oasys.assessments", columns, {"_enum": aenum, "_person": aperson, "_noise": obs.noise}
+            "oasys.assessments",
+            columns,
+            {"_enum": aenum, "_person": aperson, "_noise": obs.noise},
+            asmt["day"][arows],
         )
 
         # People on probation: everyone with a visible event, and everyone assessed in the community.
@@ -540,6 +566,7 @@ class ChunkExtractor:
                 "last_updated_at": self._stamp("probation-person", key, latest),
             },
             {"_enum": key, "_person": local, "_noise": obs.noise, "_duplicate_id": is_dup},
+            first,
         )
         return probation_people, events, assessments
 

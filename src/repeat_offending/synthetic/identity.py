@@ -156,7 +156,7 @@ def _typos(con: duckdb.DuckDBPyConnection, text: pa.Array, which: np.ndarray, u:
         end as s
         from t order by i
     """)
-        .fetch_arrow_table()
+        .to_arrow_table()
         .column("s")
         .combine_chunks()
     )
@@ -178,6 +178,8 @@ def observe(
     rate: float,
     true_pnc: np.ndarray | None = None,
     pnc_present: float = 1.0,
+    pnc_donors: np.ndarray | None = None,
+    records_middle_name: bool = True,
 ) -> Observed:
     """Identity as one system recorded it for each (person, day), with noise at ``rate``."""
     names = ref.names
@@ -196,7 +198,7 @@ def observe(
     nicknames = _nickname_table(ref)
     has_nickname = nicknames.count[forename_index] > 0
     ops = np.where((ops == NOISE_OPS.index("nickname")) & ~has_nickname[:, None], NOISE_OPS.index("name_typo"), ops)
-    no_middle = people.middle_name[person] < 0
+    no_middle = (people.middle_name[person] < 0) | (not records_middle_name)
     ops = np.where(
         (ops == NOISE_OPS.index("middle_name_dropped")) & no_middle[:, None],
         NOISE_OPS.index("name_typo"),
@@ -260,7 +262,9 @@ def observe(
     if true_pnc is not None:
         ids = np.asarray(true_pnc, dtype=object).copy()
         other = np.flatnonzero(_has(ops, "pnc_id_of_another_person"))
-        ids[other] = np.asarray(true_pnc, dtype=object)[(u[5][other] * n).astype(int)]
+        # Another person's id, drawn from a pool that does not depend on the extract date.
+        donors = np.asarray(true_pnc if pnc_donors is None else pnc_donors, dtype=object)
+        ids[other] = donors[(u[5][other] * len(donors)).astype(int)]
         malformed = np.flatnonzero(_has(ops, "pnc_id_malformed"))
         style = u[9][malformed]
         ids[malformed] = [

@@ -1,9 +1,11 @@
-"""Generation of a whole world: chunks of people simulated in worker processes, written in order.
+"""Generation of a whole world: chunks of people simulated in worker processes, then written table by table.
 
 Each chunk is simulated and extracted independently (its random streams are keyed by chunk), so the output
-does not depend on the number of workers. The parent process appends each chunk's tables to one Parquet file
-per table, in chunk order, and keeps the row offsets that turn chunk positions into file positions for the
-list of injected defects.
+does not depend on the number of workers. Workers hand their tables over as Arrow IPC files (memory-mapped
+by the parent, much cheaper than pickling). Ground truth is appended as chunks arrive; each raw table is
+written at the end in one global order, by the day each record was made and then by a keyed pseudo-random
+number of the record, so that no file shows which records were simulated together. The positions of
+injected defects are read off that final order.
 """
 
 from __future__ import annotations
@@ -34,25 +36,22 @@ from .truth import index_events, people, person_records, proven_offences
 
 TRUTH_FILES = ("person_records", "people", "proven_offences", "index_events", "defects")
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 1, "write_statistics": True}
+ORDER_COLUMNS = ("_sort_day", "_sort_key", "_defect", "_defect_column")
+WRITE_BATCH_ROWS = 1_000_000
 
 
 @dataclass
 class ChunkResult:
-    """A finished chunk: its tables wait in Arrow IPC files (memory-mapped by the parent, which is much
-    cheaper than pickling tables between processes)."""
+    """A finished chunk: its tables wait in Arrow IPC files in the spill folder."""
 
     chunk: int
     files: dict[str, Path]  # "raw:<source_table>" / "truth:<name>" -> IPC file
-    defects: dict[str, list[tuple[int, str, str]]]
     seconds: float
 
-    def table(self, key: str) -> pa.Table:
-        with pa.memory_map(str(self.files[key])) as source:
-            return pa.ipc.open_file(source).read_all()
 
-    def discard(self) -> None:
-        for path in self.files.values():
-            path.unlink(missing_ok=True)
+def _read_ipc(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
 
 
 def _spill(folder: Path, chunk: int, key: str, table: pa.Table) -> Path:
@@ -85,12 +84,13 @@ def build_chunk(chunk: int) -> ChunkResult:
     finally:
         con.close()
     injector = DefectInjector(cfg.seed, cfg.bad_row_rate, cfg.data_as_of.year)
-    raw: dict[str, pa.Table] = {}
-    defects: dict[str, list[tuple[int, str, str]]] = {}
+    spill = cfg.data_dir / ".chunks"
+    files: dict[str, Path] = {}
     for name, table in tables.items():
-        broken, report = injector.apply(name, table)
-        raw[name] = broken.drop_columns([c for c in broken.column_names if c in HIDDEN or c == "_defect"])
-        defects[name] = report
+        broken = injector.apply(name, table)
+        files[f"raw:{name}"] = _spill(
+            spill, chunk, f"raw:{name}", broken.drop_columns([c for c in HIDDEN if c in broken.column_names])
+        )
     seen = np.unique(np.concatenate([t.column("_person").to_numpy() for t in tables.values()]))
     truth = {
         "person_records": person_records(tables, world),
@@ -98,10 +98,8 @@ def build_chunk(chunk: int) -> ChunkResult:
         "proven_offences": proven_offences(cfg, ref, world),
         "index_events": index_events(cfg, ref, world),
     }
-    spill = cfg.data_dir / ".chunks"
-    files = {f"raw:{name}": _spill(spill, chunk, f"raw:{name}", table) for name, table in raw.items()}
-    files.update({f"truth:{name}": _spill(spill, chunk, f"truth:{name}", table) for name, table in truth.items()})
-    return ChunkResult(chunk=chunk, files=files, defects=defects, seconds=time.perf_counter() - started)
+    files.update({f"truth:{name}": _spill(spill, chunk, f"truth:{name}", t) for name, t in truth.items()})
+    return ChunkResult(chunk=chunk, files=files, seconds=time.perf_counter() - started)
 
 
 def _results(cfg: WorldConfig, plan: WorldPlan) -> Iterator[ChunkResult]:
@@ -117,12 +115,39 @@ def _results(cfg: WorldConfig, plan: WorldPlan) -> Iterator[ChunkResult]:
         yield from pool.imap(build_chunk, chunks)
 
 
-def _progress(total: int, enabled: bool) -> object:
+def _progress(total: int, enabled: bool, desc: str) -> object:
     if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="chunk", desc="simulating", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, unit="step", desc=desc, file=sys.stderr, dynamic_ncols=True)
+
+
+def _write_raw_table(parts: list[Path], path: Path) -> tuple[int, pa.Table]:
+    """Write one raw table from its chunk parts in the global order; return its row count and defects."""
+    table = pa.concat_tables([_read_ipc(p) for p in parts])
+    day = table.column("_sort_day").to_numpy()
+    key = table.column("_sort_key").to_numpy()
+    # Rows of one record (an original and its injected copies) share day and key; the stable sort keeps
+    # their order within the chunk.
+    order = np.lexsort((key, day))
+    data = table.drop_columns(list(ORDER_COLUMNS))
+    with pq.ParquetWriter(path, data.schema, **PARQUET_OPTIONS) as writer:
+        for start in range(0, len(order), WRITE_BATCH_ROWS):
+            writer.write_table(data.take(pa.array(order[start : start + WRITE_BATCH_ROWS])))
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    defect = table.column("_defect").to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(defect != None)  # noqa: E711
+    column = table.column("_defect_column").to_numpy(zero_copy_only=False)[rows]
+    defects = pa.table(
+        {
+            "source_row_number": pa.array(position[rows], pa.int64()),
+            "defect_type": pa.array(defect[rows], pa.string()),
+            "column_name": pa.array(np.where(column == None, "", column), pa.string()),  # noqa: E711
+        }
+    )
+    return len(order), defects.sort_by("source_row_number")
 
 
 def generate(cfg: WorldConfig) -> dict[str, object]:
@@ -140,72 +165,65 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
         (raw_dir / spec.system).mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
     plan = plan_world(cfg)
-    writers: dict[str, pq.ParquetWriter] = {}
-    rows = {spec.source_table: 0 for spec in TABLES}
+    truth_writers: dict[str, pq.ParquetWriter] = {}
     truth_rows = dict.fromkeys(TRUTH_FILES, 0)
-    defect_rows: dict[str, list[np.ndarray]] = {k: [] for k in ("source_table", "position", "type", "column")}
-    bar = _progress(cfg.n_chunks, cfg.progress)
+    raw_parts: dict[str, list[Path]] = {spec.source_table: [] for spec in TABLES}
+    bar = _progress(cfg.n_chunks + len(TABLES), cfg.progress, "generating")
     try:
         for result in _results(cfg, plan):
-            for spec in TABLES:
-                name = spec.source_table
-                table = result.table(f"raw:{name}")
-                key = f"raw:{name}"
-                if key not in writers:
-                    writers[key] = pq.ParquetWriter(
-                        raw_dir / spec.system / f"{spec.name}.parquet", table.schema, **PARQUET_OPTIONS
-                    )
-                writers[key].write_table(table)
-                report = result.defects[name]
-                if report:
-                    defect_rows["source_table"].append(np.full(len(report), name, dtype=object))
-                    defect_rows["position"].append(np.array([r[0] for r in report]) + rows[name])
-                    defect_rows["type"].append(np.array([r[1] for r in report], dtype=object))
-                    defect_rows["column"].append(np.array([r[2] for r in report], dtype=object))
-                rows[name] += table.num_rows
             for name in TRUTH_FILES[:-1]:
-                key = f"truth:{name}"
-                table = result.table(key)
-                if key not in writers:
-                    writers[key] = pq.ParquetWriter(truth_dir / f"{name}.parquet", table.schema, **PARQUET_OPTIONS)
-                writers[key].write_table(table)
+                path = result.files[f"truth:{name}"]
+                table = _read_ipc(path)
+                if name not in truth_writers:
+                    truth_writers[name] = pq.ParquetWriter(
+                        truth_dir / f"{name}.parquet", table.schema, **PARQUET_OPTIONS
+                    )
+                truth_writers[name].write_table(table)
                 truth_rows[name] += table.num_rows
-            result.discard()
+                path.unlink()
+            for spec in TABLES:
+                raw_parts[spec.source_table].append(result.files[f"raw:{spec.source_table}"])
+            if bar is not None:
+                bar.update(1)  # type: ignore[attr-defined]
+        for writer in truth_writers.values():
+            writer.close()
+        rows: dict[str, int] = {}
+        defect_parts = []
+        for spec in TABLES:
+            count, defects = _write_raw_table(
+                raw_parts[spec.source_table], raw_dir / spec.system / f"{spec.name}.parquet"
+            )
+            rows[spec.source_table] = count
+            defect_parts.append(
+                defects.append_column("source_table", pa.array([spec.source_table] * defects.num_rows, pa.string()))
+            )
+            for part in raw_parts[spec.source_table]:
+                part.unlink()
             if bar is not None:
                 bar.update(1)  # type: ignore[attr-defined]
     finally:
-        for writer in writers.values():
+        for writer in truth_writers.values():
             writer.close()
         if bar is not None:
             bar.close()  # type: ignore[attr-defined]
-    shutil.rmtree(spill, ignore_errors=True)
-    defects = _defects_table(defect_rows)
+        shutil.rmtree(spill, ignore_errors=True)
+    defects = pa.concat_tables(defect_parts)
+    defects = defects.select(["source_table", "source_row_number", "defect_type", "column_name"])
+    actions = pa.array([expected_action(t) for t in defects.column("defect_type").to_pylist()], pa.string())
+    defects = defects.add_column(3, "expected_action", actions)
     pq.write_table(defects, truth_dir / "defects.parquet", **PARQUET_OPTIONS)
     truth_rows["defects"] = defects.num_rows
+    parameters = cfg.manifest_parameters()
     manifest = {
         "generator": "repeat_offending.synthetic",
         "generator_version": GENERATOR_VERSION,
-        **cfg.manifest_parameters(),
+        **parameters,
         "row_counts": rows,
-        "truth_row_counts": truth_rows,
         "tables": {spec.source_table: f"raw/{spec.system}/{spec.name}.parquet" for spec in TABLES},
     }
     (raw_dir / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    truth_manifest = {"generator_version": GENERATOR_VERSION, **parameters, "row_counts": truth_rows}
+    (truth_dir / "_manifest.json").write_text(json.dumps(truth_manifest, indent=2, sort_keys=True) + "\n")
+    manifest["truth_row_counts"] = truth_rows
     manifest["seconds"] = round(time.perf_counter() - started, 1)
     return manifest
-
-
-def _defects_table(parts: dict[str, list[np.ndarray]]) -> pa.Table:
-    def joined(key: str, dtype: type) -> np.ndarray:
-        return np.concatenate(parts[key]) if parts[key] else np.array([], dtype=dtype)
-
-    types = joined("type", object)
-    return pa.table(
-        {
-            "source_table": pa.array(joined("source_table", object), pa.string()),
-            "source_row_number": pa.array(joined("position", np.int64), pa.int64()),
-            "defect_type": pa.array(types, pa.string()),
-            "expected_action": pa.array([expected_action(t) for t in types], pa.string()),
-            "column_name": pa.array(joined("column", object), pa.string()),
-        }
-    )
