@@ -43,6 +43,10 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 TEST_PEOPLE ?= 5000
 TEST_DATA_DIR ?= $(CURDIR)/data/test_world
 
+# Linkage quality the build requires, measured against the ground truth (issue targets).
+LINKAGE_MIN_PRECISION ?= 0.995
+LINKAGE_MIN_RECALL ?= 0.99
+
 # Base git ref for `make slim-ci`.
 BASE ?=
 
@@ -79,10 +83,12 @@ data: venv ## Generate the world only if DATA_DIR has none made with these param
 	fi
 
 # --- dbt -----------------------------------------------------------------------------------------------
-build: venv data ## Seed, build and test every model, then generate the docs (DBT_TARGET=dev)
+build: venv data ## Seed, build and test every model (person linkage included), measure linkage, write the docs
 	$(DBT) seed $(DBT_FLAGS)
-	@# linkage: added by issue 4 (person linkage runs here, between staging and the linked layer)
+	@# One dbt build runs the whole DAG: staging, person linkage (Python models), linked, derived, audit.
 	$(DBT) build $(DBT_FLAGS)
+	$(PY) scripts/evaluate_linkage.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --truth $(DATA_DIR)/truth \
+		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL)
 	$(DBT) docs generate $(DBT_FLAGS)
 
 parse: venv ## dbt parse, failing on any deprecation warning
@@ -107,13 +113,13 @@ lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(RUFF) check .
 	$(RUFF) format --check .
 
-pytest: venv ## The Python tests (generator, macros against Python, naming, slim CI)
-	$(PY) -m pytest
+pytest: venv ## The Python tests (generator, calibration, linkage, staging against the truth, naming, slim CI)
+	TEST_WORLD_DIR=$(TEST_DATA_DIR) $(PY) -m pytest
 
 test-world: venv ## Build and test everything on a small world in its own DATA_DIR (target ci)
 	$(MAKE) build PEOPLE=$(TEST_PEOPLE) DATA_DIR=$(TEST_DATA_DIR) DBT_TARGET=ci
 
-test: lint parse pytest test-world ## Everything CI checks
+test: lint parse test-world pytest ## Everything CI checks (pytest uses the small world test-world builds)
 
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache

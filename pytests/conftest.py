@@ -56,3 +56,14 @@ def run_dbt(project_dir: Path, *args: str, data_dir: Path | None = None) -> subp
 def project_copy(tmp_path: Path) -> Path:
     """A full copy of the dbt project in a temporary folder."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_world() -> Path:
+    """The small world `make test-world` builds (DATA_DIR with raw/, truth/ and the `ci` warehouse). `make
+    test` builds it before running pytest and passes its folder in TEST_WORLD_DIR; when it is missing (pytest
+    run on its own), it is built here."""
+    folder = Path(os.environ.get("TEST_WORLD_DIR", PROJECT_ROOT / "data" / "test_world"))
+    if not (folder / "ci.duckdb").exists():
+        subprocess.run(["make", "test-world", f"TEST_DATA_DIR={folder}"], cwd=PROJECT_ROOT, check=True)
+    return folder

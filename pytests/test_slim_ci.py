@@ -11,9 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
-from conftest import PROJECT_ROOT, copy_project, run_dbt
+from conftest import copy_project, run_dbt
 
 HARMLESS_CHANGE = "\n-- slim CI test: a harmless change\n"
 
@@ -100,16 +98,11 @@ def test_scenario_change_selects_model_and_descendants_only(tmp_path: Path) -> N
     assert not any("stg_demo__b" in node or "demo__e" in node for node in selected)
 
 
-def _a_staging_model() -> str | None:
-    models = sorted((PROJECT_ROOT / "models" / "staging").rglob("*.sql"))
-    return str(models[0].relative_to(PROJECT_ROOT)) if models else None
-
-
-# TEMPORARY skip: there are no staging models yet. Once models/staging/ has one this runs on the real
-# project; the lead removes this note (the skip condition then never triggers).
-@pytest.mark.skipif(_a_staging_model() is None, reason="no staging model yet (temporary: un-skip when staging lands)")
 def test_changing_a_staging_model_rebuilds_only_it_and_its_descendants(tmp_path: Path) -> None:
-    model_path = _a_staging_model()
-    assert model_path is not None
-    selected, expected = _selected_after_change(tmp_path, model_path, {})
+    """On the real project: a change to the staged courts cases selects that model and what depends on it
+    (the reconciliation audit, the linked court disposals and onwards), and nothing unrelated."""
+    selected, expected = _selected_after_change(tmp_path, "models/staging/courts/stg_courts__cases.sql", {})
     assert selected == expected
+    assert "model.repeat_offending.stg_courts__cases" in selected
+    assert "model.repeat_offending.audit__staging_reconciliation" in selected
+    assert not any(node.endswith((".stg_pnc__persons", ".stg_prisons__prisoners")) for node in selected)

@@ -1,0 +1,29 @@
+"""Scored links between person records from the probabilistic model, and links between records with
+identical identity details.
+
+A dbt Python model, so person linkage runs inside `dbt build` between staging and the linked layer, with
+lineage, tests and docs like any other model. The work is done by `repeat_offending.linkage` in its own
+in-memory DuckDB database. The trained model (m and u probabilities of every comparison level) is saved
+beside the warehouse, in DATA_DIR/linkage/splink_model.json.
+"""
+
+import json
+import os
+from pathlib import Path
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from repeat_offending.linkage.justice import PROFILE_COLUMNS, score_probabilistic
+    from repeat_offending.linkage.model import ModelOptions
+
+    identities = dbt.ref("linkage__person_identities")
+    trusted = dbt.ref("linkage__trusted_pnc_ids").select("record_id, pnc_id_trusted")
+    columns = ", ".join(["record_id", *PROFILE_COLUMNS])
+    records = identities.join(trusted, "record_id").select(columns).order("record_id").to_arrow_table()
+    options = ModelOptions(min_match_probability=float(dbt.config.get("min_match_probability")))
+    scored = score_probabilistic(records, options=options, threads=int(dbt.config.get("linkage_threads")))
+    folder = Path(os.environ.get("DATA_DIR", "data")) / "linkage"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "splink_model.json").write_text(json.dumps(scored.model_json, indent=2, default=str))
+    return scored.edges

@@ -1,0 +1,81 @@
+{{ config(materialized='view') }}
+
+{#-
+    Every offender assessment with its person (an assessment is a person record itself, linked
+    through its own assessment id) and its number of significant needs: `exclusion_reason` is null
+    for the rows of linked.assessments and `no_linked_person` for those left out.
+-#}
+
+with
+
+assessments as (
+
+    select * from {{ ref('stg_oasys__assessments') }}
+
+),
+
+person_links as (
+
+    select * from {{ ref('linked__person_links') }}
+
+),
+
+assessment_links as (
+
+    select
+        source_record_id as assessment_id,
+        person_id
+    from person_links
+    where source_table = 'oasys.assessments'
+
+),
+
+joined as (
+
+    select
+        assessments.assessment_id,
+        assessment_links.person_id,
+        assessments.assessment_date,
+        assessments.assessment_type,
+        assessments.accommodation_need,
+        assessments.education_employment_need,
+        assessments.finance_need,
+        assessments.relationships_need,
+        assessments.lifestyle_need,
+        assessments.drugs_need,
+        assessments.alcohol_need,
+        assessments.emotional_wellbeing_need,
+        assessments.thinking_behaviour_need,
+        assessments.attitudes_need,
+        assessments.rosh_level,
+        -- scores of 2 are significant needs
+        (
+            case when assessments.accommodation_need = 2 then 1 else 0 end
+            + case when assessments.education_employment_need = 2 then 1 else 0 end
+            + case when assessments.finance_need = 2 then 1 else 0 end
+            + case when assessments.relationships_need = 2 then 1 else 0 end
+            + case when assessments.lifestyle_need = 2 then 1 else 0 end
+            + case when assessments.drugs_need = 2 then 1 else 0 end
+            + case when assessments.alcohol_need = 2 then 1 else 0 end
+            + case when assessments.emotional_wellbeing_need = 2 then 1 else 0 end
+            + case when assessments.thinking_behaviour_need = 2 then 1 else 0 end
+            + case when assessments.attitudes_need = 2 then 1 else 0 end
+        ) as number_of_needs
+    from assessments
+    left join assessment_links on assessments.assessment_id = assessment_links.assessment_id
+
+),
+
+final as (
+
+    select
+        *,
+        case when person_id is null then 'no_linked_person' end as exclusion_reason,
+        case
+            when person_id is null then 'no person link for the assessment'
+        end as exclusion_detail
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,91 @@
+"""Benchmark of person linkage: time and peak memory of the linkage models on a generated world.
+
+Runs, on DATA_DIR (generated beforehand, e.g. `generate --people 1000000 --data-dir /tmp/linkage-1m`):
+`dbt seed` and the staging models (not timed), then `dbt run --select tag:linkage` (the linkage input, the
+deterministic rules, the Splink model and the clustering), timed, with the peak memory of the process tree
+sampled every 0.2 s. Prints a Markdown table and checks the target (1 million people in at most 3 minutes).
+
+Usage: python scripts/benchmark_linkage.py DATA_DIR [--target ci] [--limit-seconds 180]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def _peak_rss(process: subprocess.Popen[bytes], samples: list[int], stop: threading.Event) -> None:
+    parent = psutil.Process(process.pid)
+    while not stop.is_set():
+        try:
+            procs = [parent, *parent.children(recursive=True)]
+            samples.append(sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        stop.wait(0.2)
+
+
+def run(args: list[str], env: dict[str, str], timed: bool = False) -> tuple[float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen([DBT, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    samples: list[int] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=_peak_rss, args=(process, samples, stop), daemon=True)
+    if timed:
+        sampler.start()
+    code = process.wait()
+    stop.set()
+    if code != 0:
+        raise SystemExit(f"dbt {' '.join(args)} failed with exit code {code}")
+    return time.perf_counter() - started, max(samples, default=0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--target", default="ci")
+    parser.add_argument("--limit-seconds", type=float, default=180.0)
+    args = parser.parse_args()
+    data_dir = args.data_dir.resolve()
+    env = {**os.environ, "DATA_DIR": str(data_dir)}
+    common = [
+        "--profiles-dir",
+        ".",
+        "--target",
+        args.target,
+        "--target-path",
+        str(data_dir / "target"),
+        "--log-path",
+        str(data_dir / "logs"),
+    ]
+    manifest = json.loads((data_dir / "raw" / "_manifest.json").read_text())
+    run(["seed", *common], env)
+    run(["run", "--select", "staging", *common], env)
+    seconds, peak = run(["run", "--select", "tag:linkage", *common], env, timed=True)
+    results = json.loads((data_dir / "target" / "run_results.json").read_text())
+    per_model = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 1) for r in results["results"]}
+    print("| people | person records linked | linkage wall time | peak memory | per model (s) |")
+    print("|---:|---:|---:|---:|---|")
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / f"{args.target}.duckdb"), read_only=True)
+    records = con.sql("select count(*) from linkage.person_identities").fetchall()[0][0]
+    print(f"| {manifest['people']:,} | {records:,} | {seconds:.0f} s | {peak / 2**30:.2f} GiB | {per_model} |")
+    verdict = "PASS" if seconds <= args.limit_seconds else "FAIL"
+    print(f"target: linkage in at most {args.limit_seconds:.0f} s: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

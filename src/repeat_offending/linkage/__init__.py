@@ -1,0 +1,1 @@
+"""Person linkage: deterministic rules on system identifiers, then a probabilistic Splink model."""

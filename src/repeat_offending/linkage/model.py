@@ -1,0 +1,198 @@
+"""The probabilistic person-linkage model: a Fellegi-Sunter model in Splink 5 on DuckDB.
+
+The model is described by the meaning of the input columns (``PersonColumns``), so the same code links the
+justice systems' person records and the FEBRL benchmark. Parameters are estimated from the data: the
+probability that two random records match from deterministic rules, u-probabilities by random sampling and
+m-probabilities by expectation maximisation; nothing is set by hand apart from the structure of the
+comparisons and the blocking rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PersonColumns:
+    """Which input column holds what. Optional columns can be None."""
+
+    unique_id: str = "unique_id"
+    forename: str = "forename"
+    surname: str = "surname"
+    date_of_birth: str = "date_of_birth"  # DATE
+    forename_canonical: str | None = None  # forename with nicknames mapped to the formal name
+    middle_name: str | None = None
+    sex: str | None = None
+    postcode: str | None = None  # full postcode `AA9A 9AA`
+    identifier: str | None = None  # a strong but fallible person identifier (PNC id, social security id)
+    extra_exact: tuple[str, ...] = ()  # further columns compared for exact equality (address parts)
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Sizes for training and prediction; not model parameters (those are estimated)."""
+
+    u_max_pairs: float = 2e6
+    deterministic_recall: float = 0.7
+    min_match_probability: float = 0.5  # pairs below this are not kept as edges
+    em_max_pairs: float | None = 5e6
+    extra_blocking: tuple[str, ...] = field(default_factory=tuple)  # further blocking rules (SQL)
+
+
+def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
+    name = cols.forename
+    levels: list = [cll.NullLevel(name), cll.ExactMatchLevel(name).configure(tf_adjustment_column=name)]
+    if cols.forename_canonical:
+        levels.append(
+            cll.ExactMatchLevel(cols.forename_canonical).configure(label_for_charts="Same formal name (nickname)")
+        )
+    if cols.middle_name:
+        # A forename recorded as the middle name elsewhere (people known by their second name).
+        levels.append(
+            cll.CustomLevel(
+                f'"{name}_l" = "{cols.middle_name}_r" or "{cols.middle_name}_l" = "{name}_r"',
+                label_for_charts="Forename matches the other's middle name",
+            )
+        )
+    levels += [
+        cll.JaroWinklerLevel(name, 0.92),
+        cll.JaroWinklerLevel(name, 0.8),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(output_column_name=name, comparison_levels=levels, comparison_description="Forename")
+
+
+def _surname_comparison(cols: PersonColumns) -> ComparisonCreator:
+    name = cols.surname
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_description="Surname",
+        comparison_levels=[
+            cll.NullLevel(name),
+            cll.ExactMatchLevel(name).configure(tf_adjustment_column=name),
+            cll.ColumnsReversedLevel(cols.forename, name, symmetrical=True).configure(
+                label_for_charts="Forename and surname swapped"
+            ),
+            cll.JaroWinklerLevel(name, 0.92),
+            # A hyphenated or changed surname that still contains the other (Smith / Smith-Jones).
+            cll.CustomLevel(
+                f'contains("{name}_l", "{name}_r") or contains("{name}_r", "{name}_l")',
+                label_for_charts="One surname contains the other",
+            ),
+            cll.JaroWinklerLevel(name, 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons(cols: PersonColumns) -> list[ComparisonCreator]:
+    result: list[ComparisonCreator] = [
+        _forename_comparison(cols),
+        _surname_comparison(cols),
+        cl.DateOfBirthComparison(
+            cols.date_of_birth,
+            input_is_string=False,
+            datetime_thresholds=[1, 1, 10],
+            datetime_metrics=["month", "year", "year"],
+        ),
+    ]
+    if cols.sex:
+        result.append(cl.ExactMatch(cols.sex))
+    if cols.postcode:
+        result.append(cl.PostcodeComparison(cols.postcode))
+    if cols.identifier:
+        result.append(cl.ExactMatch(cols.identifier))
+    result.extend(cl.ExactMatch(c) for c in cols.extra_exact)
+    return result
+
+
+def blocking_rules(cols: PersonColumns, options: ModelOptions) -> list[BlockingRuleCreator | str]:
+    """Rules that generate the pairs scored; each catches matches the others miss."""
+    f, s, d = cols.forename, cols.surname, cols.date_of_birth
+    rules: list[BlockingRuleCreator | str] = [
+        f'l."{d}" = r."{d}" and substr(l."{s}", 1, 1) = substr(r."{s}", 1, 1)',
+        f'l."{d}" = r."{d}" and substr(l."{f}", 1, 1) = substr(r."{f}", 1, 1)',
+        block_on(f, s),
+        f'l."{d}" = r."{d}" and l."{f}" = r."{s}" and l."{s}" = r."{f}"',
+        f'year(l."{d}") = year(r."{d}") and l."{s}" = r."{s}" and substr(l."{f}", 1, 2) = substr(r."{f}", 1, 2)',
+    ]
+    if cols.postcode:
+        rules.append(f'l."{cols.postcode}" = r."{cols.postcode}" and substr(l."{f}", 1, 1) = substr(r."{f}", 1, 1)')
+    if cols.identifier:
+        rules.append(block_on(cols.identifier))
+    rules.extend(options.extra_blocking)
+    return rules
+
+
+def settings(cols: PersonColumns, options: ModelOptions) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name=cols.unique_id,
+        comparisons=comparisons(cols),
+        blocking_rules_to_generate_predictions=blocking_rules(cols, options),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+@dataclass
+class TrainedModel:
+    linker: Linker
+    db_api: DuckDBAPI
+    unique_id: str
+
+    def parameters(self) -> dict:
+        return self.linker.misc.save_model_to_json(out_path=None, overwrite=True)
+
+
+def train(
+    records: pa.Table, cols: PersonColumns, options: ModelOptions | None = None, threads: int = 2
+) -> TrainedModel:
+    """Estimate the model's parameters on ``records`` (an Arrow table with the columns named in ``cols``).
+
+    Splink works in its own in-memory DuckDB database, so its many intermediate tables never reach the
+    warehouse and nothing depends on the caller's transaction."""
+    options = options or ModelOptions()
+    con = duckdb.connect(config={"threads": threads})
+    db_api = DuckDBAPI(connection=con)
+    frame = db_api.register(records, dataset_display_name="records")
+    linker = Linker(frame, settings(cols, options), log_level=logging.WARNING)
+    f, s, d = cols.forename, cols.surname, cols.date_of_birth
+    deterministic = [block_on(f, s, d)]
+    if cols.identifier:
+        deterministic.append(block_on(cols.identifier, d))
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=options.deterministic_recall)
+    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=1)
+    # Two EM sessions, each blocking on what the other estimates.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on(d), estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on(f, s), estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
+    )
+    return TrainedModel(linker=linker, db_api=db_api, unique_id=cols.unique_id)
+
+
+def predict_edges(model: TrainedModel, options: ModelOptions | None = None) -> pa.Table:
+    """Scored pairs at or above the minimum probability: unique_id_l, unique_id_r, match_probability,
+    match_weight."""
+    options = options or ModelOptions()
+    predictions = model.linker.inference.predict(
+        threshold_match_probability=options.min_match_probability, warning_mode="never"
+    )
+    uid = model.unique_id
+    edges = predictions.query_sql(
+        f'select "{uid}_l" as unique_id_l, "{uid}_r" as unique_id_r, match_probability, match_weight from {{this}}'
+    )
+    return edges.as_pyarrow_table()

@@ -1,0 +1,54 @@
+-- Reconciliation of linked.custody_releases: every staged custodial spell ended by a sentenced
+-- release (not remand-only, with a release date) is in linked.custody_releases or in
+-- audit.linked_exclusions, exactly once, and nothing else is in either. So rows in
+-- linked.custody_releases + its exclusions = staged rows. Returns one row per record that breaks
+-- this; passes when empty.
+with
+
+staged as (
+
+    select spell_id as record_id
+    from {{ ref('stg_prisons__custodial_spells') }}
+    where is_sentenced_release and not is_remand_only and release_date is not null
+
+),
+
+accounted as (
+
+    select custody_release_id as record_id
+    from {{ ref('linked__custody_releases') }}
+
+    union all
+
+    select source_record_id as record_id
+    from {{ ref('audit__linked_exclusions') }}
+    where linked_table = 'linked.custody_releases'
+
+),
+
+accounted_counts as (
+
+    select
+        record_id,
+        count(*) as times_accounted
+    from accounted
+    group by record_id
+
+),
+
+final as (
+
+    select
+        coalesce(staged.record_id, accounted_counts.record_id) as record_id,
+        staged.record_id is not null as is_staged,
+        coalesce(accounted_counts.times_accounted, 0) as times_accounted
+    from staged
+    full outer join accounted_counts on staged.record_id = accounted_counts.record_id
+    where
+        staged.record_id is null
+        or accounted_counts.times_accounted is null
+        or accounted_counts.times_accounted != 1
+
+)
+
+select * from final
