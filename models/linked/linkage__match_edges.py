@@ -10,9 +10,10 @@ beside the warehouse, in DATA_DIR/linkage/splink_model.json.
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 
-def model(dbt, session):
+def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
     from repeat_offending.linkage.justice import PROFILE_COLUMNS, score_probabilistic
     from repeat_offending.linkage.model import ModelOptions

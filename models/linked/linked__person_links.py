@@ -4,8 +4,10 @@ Deterministic links are joined first; probabilistic links at or above the match 
 added strongest first under the two-PNC-ids rule (see repeat_offending.linkage.justice).
 """
 
+from typing import Any
 
-def model(dbt, session):
+
+def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
     import pyarrow as pa
 
@@ -25,12 +27,14 @@ def model(dbt, session):
     scored = dbt.ref("linkage__match_edges").select("record_id_l, record_id_r, match_probability, link_method")
     edges = deterministic.union(scored).to_arrow_table()
     links = cluster(records, edges, float(dbt.config.get("match_threshold")))
-    return pa.table({
-        "source_system": records.column("source_system"),
-        "source_table": records.column("source_table"),
-        "source_record_id": records.column("source_record_id"),
-        "person_id": links.column("person_id"),
-        "link_method": links.column("link_method"),
-        "match_probability": links.column("match_probability"),
-        "record_id": links.column("record_id"),
-    })
+    return pa.table(
+        {
+            "source_system": records.column("source_system"),
+            "source_table": records.column("source_table"),
+            "source_record_id": records.column("source_record_id"),
+            "person_id": links.column("person_id"),
+            "link_method": links.column("link_method"),
+            "match_probability": links.column("match_probability"),
+            "record_id": links.column("record_id"),
+        }
+    )
