@@ -53,7 +53,7 @@ BASE ?=
 WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-year $(END_YEAR) \
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
-.PHONY: help venv generate data build parse lint pytest test test-world docs docs-serve slim-ci clean
+.PHONY: help venv generate data build parse rules lint pytest test test-world docs docs-serve slim-ci clean
 
 help: ## List the targets
 	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET):"
@@ -89,6 +89,8 @@ build: venv data ## Seed, build and test every model (person linkage included), 
 	$(DBT) build $(DBT_FLAGS)
 	$(PY) scripts/evaluate_linkage.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --truth $(DATA_DIR)/truth \
 		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL)
+	$(PY) scripts/quality_report.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output target/data_quality_report.html \
+		--copy-to $(DATA_DIR)/reports
 	$(DBT) docs generate $(DBT_FLAGS)
 
 parse: venv ## dbt parse, failing on any deprecation warning
@@ -99,6 +101,7 @@ parse: venv ## dbt parse, failing on any deprecation warning
 
 docs: venv ## Generate the dbt docs site, and target/static_index.html as one offline file
 	$(DBT) docs generate $(DBT_FLAGS) --static
+	$(PY) scripts/quality_report.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output target/data_quality_report.html
 
 docs-serve: docs ## Serve the docs on http://localhost:8080
 	$(DBT) docs serve $(DBT_FLAGS) --port 8080
@@ -107,6 +110,9 @@ slim-ci: venv ## Build only what changed against BASE (default origin/main or ma
 	DATA_DIR=$(TEST_DATA_DIR) PEOPLE=$(TEST_PEOPLE) scripts/slim_ci.sh $(BASE)
 
 # --- quality -------------------------------------------------------------------------------------------
+rules: parse ## The dbt-project-evaluator rules we adopt, checked on target/manifest.json
+	$(PY) scripts/check_project_rules.py --manifest target/manifest.json --exceptions project_rules_exceptions.yml
+
 lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(SQLFLUFF) lint models macros tests analyses snapshots
 	$(YAMLLINT) --strict .
@@ -119,7 +125,16 @@ pytest: venv ## The Python tests (generator, calibration, linkage, staging again
 test-world: venv ## Build and test everything on a small world in its own DATA_DIR (target ci)
 	$(MAKE) build PEOPLE=$(TEST_PEOPLE) DATA_DIR=$(TEST_DATA_DIR) DBT_TARGET=ci
 
-test: lint parse test-world pytest ## Everything CI checks (pytest uses the small world test-world builds)
+test: lint parse rules test-world pytest ## Everything CI checks (pytest uses the small world test-world builds)
+
+# --- derived layer -------------------------------------------------------------------------------------
+.PHONY: validate risk-model
+
+validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
+	$(PY) scripts/validate_derived.py --data-dir $(DATA_DIR) --database $(DATA_DIR)/$(DBT_TARGET).duckdb
+
+risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inputs: AUC, calibration (after build)
+	$(PY) scripts/risk_model.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --report-dir $(DATA_DIR)/reports
 
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache

@@ -30,6 +30,9 @@ def copy_project(dest: Path, *, dirs: tuple[str, ...] = PROJECT_DIRS) -> Path:
             shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             (dest / name).mkdir()
+    if "models" not in dirs:  # dbt_project.yml assigns layers to the groups defined there
+        (dest / "models").mkdir(exist_ok=True)
+        shutil.copy2(PROJECT_ROOT / "models" / "_groups.yml", dest / "models" / "_groups.yml")
     return dest
 
 

@@ -1,0 +1,94 @@
+{#-
+    on-run-end hook: a profile of every column of every public model (row count, nulls, distinct values,
+    minimum and maximum as text) into audit.column_profiles. Documented in _audit__macros.yml.
+-#}
+
+{% macro persist_column_profiles() -%}
+    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] -%}
+        {%- set stats_ctes = [] -%}
+        {%- set profile_selects = [] -%}
+        {%- for node in audit_summary_nodes(['model'], public_only=true) -%}
+            {%- set relation = api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias
+            ) -%}
+            {%- set stats_name = 'stats_' ~ loop.index -%}
+            {%- set aggregates = [] -%}
+            {%- for column in adapter.get_columns_in_relation(relation) -%}
+                {%- set documented = node.columns.get(column.name) or node.columns.get(column.name | lower) or {} -%}
+                {%- set meta = documented.get('meta') or {} -%}
+                {%- set config_meta = (documented.get('config') or {}).get('meta') or {} -%}
+                {%- set contains_pii = (meta.get('contains_pii') or config_meta.get('contains_pii') or false) == true -%}
+                {%- set data_type = column.dtype | string -%}
+                {%- set is_nested = '[' in data_type or modules.re.match('^(STRUCT|MAP|UNION)', data_type | upper) is not none -%}
+                {%- set quoted = adapter.quote(column.name) -%}
+                {%- set prefix = 'c' ~ loop.index -%}
+                {%- do aggregates.append(
+                    'count(' ~ quoted ~ ') as ' ~ prefix ~ '_values, '
+                    ~ 'count(distinct ' ~ quoted ~ ') as ' ~ prefix ~ '_distinct, '
+                    ~ ('null' if contains_pii or is_nested
+                        else 'substring(cast(min(' ~ quoted ~ ') as ' ~ dbt.type_string() ~ '), 1, 200)')
+                    ~ ' as ' ~ prefix ~ '_min, '
+                    ~ ('null' if contains_pii or is_nested
+                        else 'substring(cast(max(' ~ quoted ~ ') as ' ~ dbt.type_string() ~ '), 1, 200)')
+                    ~ ' as ' ~ prefix ~ '_max'
+                ) -%}
+                {%- do profile_selects.append(
+                    'select '
+                    ~ audit_sql_literal(node.name) ~ ' as model_name, '
+                    ~ audit_sql_literal(node.schema ~ '.' ~ node.alias) ~ ' as relation_name, '
+                    ~ audit_sql_literal(column.name) ~ ' as column_name, '
+                    ~ loop.index ~ ' as column_position, '
+                    ~ audit_sql_literal(data_type | lower) ~ ' as data_type, '
+                    ~ ('true' if contains_pii else 'false') ~ ' as contains_pii, '
+                    ~ 'row_count, '
+                    ~ 'row_count - ' ~ prefix ~ '_values as null_count, '
+                    ~ prefix ~ '_distinct as distinct_count, '
+                    ~ prefix ~ '_min as min_value, '
+                    ~ prefix ~ '_max as max_value '
+                    ~ 'from ' ~ stats_name
+                ) -%}
+            {%- endfor -%}
+            {%- do stats_ctes.append(
+                stats_name ~ ' as (\n    select\n        count(*) as row_count,\n        '
+                ~ aggregates | join(',\n        ') ~ '\n    from ' ~ relation ~ '\n)'
+            ) -%}
+        {%- endfor -%}
+        {%- set sql -%}
+with
+
+{% for cte in stats_ctes -%}
+{{ cte }},
+
+{% endfor -%}
+profiles as (
+    {% if profile_selects | length > 0 -%}
+    {{ profile_selects | join('\n    union all\n    ') }}
+    {%- else -%}
+    select
+        null as model_name, null as relation_name, null as column_name, 0 as column_position,
+        null as data_type, false as contains_pii, 0 as row_count, 0 as null_count, 0 as distinct_count,
+        null as min_value, null as max_value
+    where 1 = 0
+    {%- endif %}
+)
+
+select
+    cast(model_name as {{ dbt.type_string() }}) as model_name,
+    cast(relation_name as {{ dbt.type_string() }}) as relation_name,
+    cast(column_name as {{ dbt.type_string() }}) as column_name,
+    cast(column_position as {{ dbt.type_int() }}) as column_position,
+    cast(data_type as {{ dbt.type_string() }}) as data_type,
+    cast(contains_pii as {{ dbt.type_boolean() }}) as contains_pii,
+    cast(row_count as {{ dbt.type_bigint() }}) as row_count,
+    cast(null_count as {{ dbt.type_bigint() }}) as null_count,
+    cast(null_count as double) / nullif(row_count, 0) as null_share,
+    cast(distinct_count as {{ dbt.type_bigint() }}) as distinct_count,
+    cast(min_value as {{ dbt.type_string() }}) as min_value,
+    cast(max_value as {{ dbt.type_string() }}) as max_value,
+    cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as invocation_id,
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as run_started_at
+from profiles
+        {%- endset -%}
+        {%- do audit_replace_table('column_profiles', sql) -%}
+    {%- endif -%}
+{%- endmacro %}
