@@ -1,0 +1,89 @@
+{#-
+    First-time entrants to the justice system (METHODOLOGY section 3; doc block
+    first_time_entrants): one row per person whose first counted proven offence (recordable, not a
+    breach; a caution or a conviction) was committed aged 10-17, with the year and kind of that
+    first outcome.
+-#}
+
+with
+
+persons as (
+
+    select * from {{ ref('linked__persons') }}
+
+),
+
+proven_offences as (
+
+    select * from {{ ref('linked__proven_offences') }}
+
+),
+
+extract_dates as (
+
+    select * from {{ ref('linked__extract_dates') }}
+
+),
+
+data_as_of as (
+
+    select min(data_as_of) as data_as_of from extract_dates
+
+),
+
+counted_offences as (
+
+    select proven_offences.*
+    from proven_offences
+    cross join data_as_of
+    where proven_offences.is_counted and proven_offences.proven_date <= data_as_of.data_as_of
+
+),
+
+-- the first proven offence: earliest proven date, then earliest offence date, then the most
+-- serious, then the lowest id (the same rule as offender histories)
+offences_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by person_id
+            order by proven_date, offence_date, seriousness_rank, proven_offence_id
+        ) as offence_number
+    from counted_offences
+
+),
+
+first_offences as (
+
+    select * from offences_ranked
+    where offence_number = 1 and age_at_offence between 10 and 17
+
+),
+
+final as (
+
+    select
+        first_offences.person_id,
+        data_as_of.data_as_of,
+        first_offences.proven_date as first_proven_date,
+        cast(extract(year from first_offences.proven_date) as integer) as fte_year,
+        -- the year is complete when the day after data_as_of falls in a later year
+        cast(extract(year from first_offences.proven_date) as integer)
+        < cast(extract(year from {{ dbt.dateadd('day', 1, 'data_as_of.data_as_of') }}) as integer)
+            as is_fte_year_complete,
+        first_offences.age_at_offence as age_at_first_proven_offence,
+        first_offences.outcome_type as first_outcome_type,
+        first_offences.offence_group as first_offence_group,
+        persons.sex,
+        persons.ethnicity_group,
+        persons.region_code,
+        persons.region_name,
+        persons.deprivation_decile
+    from first_offences
+    cross join data_as_of
+    inner join persons on first_offences.person_id = persons.person_id
+
+)
+
+select * from final
