@@ -89,6 +89,7 @@ build: venv data ## Seed, build and test every model (person linkage included), 
 	$(DBT) build $(DBT_FLAGS)
 	$(PY) scripts/evaluate_linkage.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --truth $(DATA_DIR)/truth \
 		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL)
+	$(PY) scripts/export_research.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output $(DATA_DIR)/exports/research
 	$(PY) scripts/quality_report.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output target/data_quality_report.html \
 		--copy-to $(DATA_DIR)/reports
 	$(DBT) docs generate $(DBT_FLAGS)

@@ -1,0 +1,83 @@
+{#-
+    Statistical disclosure control (METHODOLOGY section 6): the threshold, the marker codes, primary
+    suppression, rounding and the values and markers of published counts and ratios. Portable SQL.
+    Documented in _disclosure__macros.yml; the secondary suppression is in sdc_suppress.sql.
+-#}
+
+{% macro sdc_threshold() -%}
+    {%- set threshold = var('sdc_threshold', 10) | int -%}
+    {%- if threshold < 1 -%}
+        {{ exceptions.raise_compiler_error("sdc_threshold must be a positive integer, got " ~ var('sdc_threshold')) }}
+    {%- endif -%}
+    {{ return(threshold) }}
+{%- endmacro %}
+
+
+{% macro sdc_rounding_base() -%}
+    {%- set base = var('sdc_rounding_base', 1) | int -%}
+    {%- if base < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "sdc_rounding_base must be a positive integer (1 = no rounding), got " ~ var('sdc_rounding_base')
+        ) }}
+    {%- endif -%}
+    {{ return(base) }}
+{%- endmacro %}
+
+
+{% macro sdc_marker_codes() -%}
+    {{ return(['primary', 'complement', 'secondary', 'linked', 'denominator']) }}
+{%- endmacro %}
+
+
+{% macro sdc_primary_marker(people, complement_people=none) -%}
+    case
+        when coalesce({{ people }}, 0) < {{ sdc_threshold() }} then 'primary'
+        {%- if complement_people is not none %}
+        when {{ complement_people }} < {{ sdc_threshold() }} then 'complement'
+        {%- endif %}
+    end
+{%- endmacro %}
+
+
+{% macro sdc_round(expression) -%}
+    {%- set base = sdc_rounding_base() -%}
+    {%- if base == 1 -%}
+        cast({{ expression }} as integer)
+    {%- else -%}
+        cast(floor(({{ expression }}) / {{ base }}.0 + 0.5) * {{ base }} as integer)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro sdc_count(expression, marker) -%}
+    case when {{ marker }} is null then {{ sdc_round(expression) }} end
+{%- endmacro %}
+
+
+{% macro sdc_linked_marker(marker) -%}
+    case when {{ marker }} is not null then 'linked' end
+{%- endmacro %}
+
+
+{% macro sdc_ratio(numerator, denominator, denominator_marker, numerator_marker=none, scale=1, decimals=2) -%}
+    case
+        when
+            {{ denominator_marker }} is null
+            {%- if numerator_marker is not none %}
+            and {{ numerator_marker }} is null
+            {%- endif %}
+            and {{ denominator }} >= {{ sdc_threshold() }}
+            then round(cast({{ numerator }} as double) * {{ scale }} / {{ denominator }}, {{ decimals }})
+    end
+{%- endmacro %}
+
+
+{% macro sdc_ratio_marker(denominator, denominator_marker, numerator_marker=none) -%}
+    case
+        when {{ denominator_marker }} is not null or coalesce({{ denominator }}, 0) < {{ sdc_threshold() }}
+            then 'denominator'
+        {%- if numerator_marker is not none %}
+        when {{ numerator_marker }} is not null then 'linked'
+        {%- endif %}
+    end
+{%- endmacro %}

@@ -1,0 +1,198 @@
+{#-
+    Primary and secondary suppression of people counts over linear relations between cells (totals and the
+    cells that add up to them). Documented in _disclosure__macros.yml; the rules are in the doc block
+    sdc_rules (models/publication/_publication__docs.md).
+-#}
+
+{% macro sdc_suppress(cells, relations, stages=1, passes=none) -%}
+    {%- set threshold = sdc_threshold() -%}
+    {%- set passes = (passes if passes is not none else var('sdc_secondary_passes', 12)) | int -%}
+    {%- set stages = stages | int -%}
+    {%- if passes < 1 or stages < 1 -%}
+        {{ exceptions.raise_compiler_error("sdc_suppress: stages and passes must be positive integers") }}
+    {%- endif -%}
+with
+
+sdc_input_cells as (
+
+    select
+        cell_id,
+        stage,
+        parent_cell_id,
+        people,
+        complement_people,
+        {{ sdc_primary_marker('people', 'complement_people') }} as rule_marker
+    from {{ cells }}
+
+),
+
+-- a cell listed as a child of the relation it is the total of (one cell published in two places) is
+-- not a child: the relation would otherwise ask for a second cell to hide one value from itself
+sdc_input_relations as (
+
+    select distinct
+        members.relation_id,
+        members.cell_id,
+        members.is_total
+    from {{ relations }} as members
+    where
+        members.is_total
+        or not exists (
+            select 1
+            from {{ relations }} as totals
+            where
+                totals.relation_id = members.relation_id
+                and totals.is_total
+                and totals.cell_id = members.cell_id
+        )
+
+),
+{%- for stage in range(1, stages + 1) %}
+
+-- stage {{ stage }}: primary suppression, and cells whose parent cell (an earlier stage) is suppressed
+sdc_stage_{{ stage }}_pass_0 as (
+
+    select
+        stage_cells.cell_id,
+        stage_cells.people,
+        stage_cells.complement_people,
+        {%- if stage > 1 %}
+        coalesce(
+            stage_cells.rule_marker,
+            case when parents.suppression_marker is not null then 'linked' end
+        ) as initial_marker,
+        coalesce(
+            stage_cells.rule_marker,
+            case when parents.suppression_marker is not null then 'linked' end
+        ) is not null as is_suppressed
+    from sdc_input_cells as stage_cells
+    left join sdc_result_{{ stage - 1 }} as parents
+        on stage_cells.parent_cell_id = parents.cell_id
+        {%- else %}
+        stage_cells.rule_marker as initial_marker,
+        stage_cells.rule_marker is not null as is_suppressed
+    from sdc_input_cells as stage_cells
+        {%- endif %}
+    where stage_cells.stage = {{ stage }}
+
+),
+{%- for pass in range(passes) %}
+
+sdc_stage_{{ stage }}_members_{{ pass }} as (
+
+    select
+        sdc_input_relations.relation_id,
+        sdc_input_relations.is_total,
+        cells.cell_id,
+        cells.people,
+        cells.complement_people,
+        cells.is_suppressed
+    from sdc_input_relations
+    inner join sdc_stage_{{ stage }}_pass_{{ pass }} as cells
+        on sdc_input_relations.cell_id = cells.cell_id
+
+),
+
+sdc_stage_{{ stage }}_relations_{{ pass }} as (
+
+    select
+        relation_id,
+        sum(case when is_suppressed then 1 else 0 end) as suppressed_members,
+        max(case when is_total and is_suppressed then 1 else 0 end) as is_total_suppressed,
+        sum(case when is_suppressed and not is_total then people else 0 end) as suppressed_people,
+        sum(case when is_suppressed and not is_total then complement_people else 0 end)
+            as suppressed_complement,
+        sum(case when complement_people is null then 1 else 0 end) as members_without_complement
+    from sdc_stage_{{ stage }}_members_{{ pass }}
+    group by relation_id
+
+),
+
+-- the unsuppressed children of each relation, smallest first, with what the smaller ones add up to
+sdc_stage_{{ stage }}_candidates_{{ pass }} as (
+
+    select
+        relation_id,
+        cell_id,
+        row_number() over (partition by relation_id order by people, cell_id) as candidate_rank,
+        coalesce(sum(people) over (
+            partition by relation_id order by people, cell_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as people_before,
+        coalesce(sum(complement_people) over (
+            partition by relation_id order by people, cell_id
+            rows between unbounded preceding and 1 preceding
+        ), 0) as complement_before
+    from sdc_stage_{{ stage }}_members_{{ pass }}
+    where not is_suppressed and not is_total
+
+),
+
+-- a relation with suppressed members is safe when at least two are suppressed and, its total being
+-- published, the suppressed children add up to the threshold (and so do their complements); until it is,
+-- its next smallest children are suppressed
+sdc_stage_{{ stage }}_chosen_{{ pass }} as (
+
+    select distinct candidates.cell_id
+    from sdc_stage_{{ stage }}_candidates_{{ pass }} as candidates
+    inner join sdc_stage_{{ stage }}_relations_{{ pass }} as relation_state
+        on candidates.relation_id = relation_state.relation_id
+    where
+        relation_state.suppressed_members > 0
+        and not (
+            relation_state.suppressed_members + candidates.candidate_rank - 1 >= 2
+            and (
+                relation_state.is_total_suppressed = 1
+                or (
+                    relation_state.suppressed_people + candidates.people_before >= {{ threshold }}
+                    and (
+                        relation_state.members_without_complement > 0
+                        or relation_state.suppressed_complement + candidates.complement_before
+                        >= {{ threshold }}
+                    )
+                )
+            )
+        )
+
+),
+
+sdc_stage_{{ stage }}_pass_{{ pass + 1 }} as (
+
+    select
+        cells.cell_id,
+        cells.people,
+        cells.complement_people,
+        cells.initial_marker,
+        cells.is_suppressed or chosen.cell_id is not null as is_suppressed
+    from sdc_stage_{{ stage }}_pass_{{ pass }} as cells
+    left join sdc_stage_{{ stage }}_chosen_{{ pass }} as chosen
+        on cells.cell_id = chosen.cell_id
+
+),
+{%- endfor %}
+
+sdc_result_{{ stage }} as (
+
+    {%- if stage > 1 %}
+    select
+        cell_id,
+        suppression_marker
+    from sdc_result_{{ stage - 1 }}
+    union all
+    {%- endif %}
+    select
+        cell_id,
+        case
+            when initial_marker is not null then initial_marker
+            when is_suppressed then 'secondary'
+        end as suppression_marker
+    from sdc_stage_{{ stage }}_pass_{{ passes }}
+
+){% if not loop.last %},{% endif %}
+{%- endfor %}
+
+select
+    cell_id,
+    suppression_marker
+from sdc_result_{{ stages }}
+{%- endmacro %}

@@ -1,0 +1,14 @@
+{#- Documented in _disclosure__macros.yml. -#}
+{% test has_suppression_marker(model, column_name, marker) %}
+
+select
+    {{ column_name }},
+    {{ marker }}
+from {{ model }}
+where
+    ({{ column_name }} is null) != ({{ marker }} is not null)
+    or {{ marker }} not in (
+        {%- for code in sdc_marker_codes() %}'{{ code }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+    )
+
+{% endtest %}

@@ -1,0 +1,77 @@
+{#-
+    Proven reoffending by cohort year for juveniles and adults, by age band, sex, ethnicity group,
+    index offence group, index disposal group, previous offences band and region (METHODOLOGY
+    section 2), complete cohorts only, after disclosure control (section 6). The cells of the three
+    proven reoffending tables are protected together:
+    macros/publication/publication_proven_reoffending.sql.
+-#}
+
+with
+
+cells as (
+    {{ publication_proven_reoffending_cells() }}
+),
+
+breakdowns as (
+
+    select distinct breakdown
+    from cells
+    where table_part = 'breakdown'
+
+),
+
+final as (
+
+    select
+        cohort_year,
+        age_group,
+        breakdown,
+        category,
+        cast(category_order as integer) as category_order,
+        offenders,
+        offenders_marker,
+        reoffenders,
+        reoffenders_marker,
+        proven_reoffending_rate,
+        proven_reoffending_rate_marker,
+        reoffences,
+        reoffences_marker,
+        reoffences_per_reoffender,
+        reoffences_per_reoffender_marker,
+        reoffences_per_offender,
+        reoffences_per_offender_marker,
+        average_days_to_first_reoffence,
+        average_days_to_first_reoffence_marker
+    from cells
+    where table_part = 'breakdown'
+
+    union all
+
+    -- each breakdown's total: the year's offenders of the age group (the same cell as in _by_year)
+    select
+        years.cohort_year,
+        years.age_group,
+        breakdowns.breakdown,
+        'All' as category,
+        0 as category_order,
+        years.offenders,
+        years.offenders_marker,
+        years.reoffenders,
+        years.reoffenders_marker,
+        years.proven_reoffending_rate,
+        years.proven_reoffending_rate_marker,
+        years.reoffences,
+        years.reoffences_marker,
+        years.reoffences_per_reoffender,
+        years.reoffences_per_reoffender_marker,
+        years.reoffences_per_offender,
+        years.reoffences_per_offender_marker,
+        years.average_days_to_first_reoffence,
+        years.average_days_to_first_reoffence_marker
+    from cells as years
+    cross join breakdowns
+    where years.table_part = 'year' and years.age_group != 'All'
+
+)
+
+select * from final

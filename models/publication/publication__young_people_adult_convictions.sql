@@ -1,0 +1,36 @@
+{#-
+    Adult convictions of the young people's cohort by their number of youth convictions (METHODOLOGY
+    section 3), complete cohorts only, after disclosure control (section 6): each youth conviction
+    band in its offender group, and the totals of prolific young offenders, the other cohort members
+    and all. The people are the cells of publication.young_people_characteristics (breakdown
+    youth_conviction_band).
+-#}
+
+with
+
+cells as (
+    {{ publication_young_people_cells() }}
+),
+
+final as (
+
+    select
+        cohort_year,
+        offender_group,
+        category as youth_conviction_band,
+        cast(category_order as integer) as youth_conviction_band_order,
+        people,
+        people_marker,
+        adult_convictions,
+        adult_convictions_marker,
+        adult_convictions_per_person,
+        adult_convictions_per_person_marker
+    from cells
+    where
+        table_part = 'characteristics'
+        and breakdown = 'youth_conviction_band'
+        and (category = 'All' or offender_group != 'All')
+
+)
+
+select * from final

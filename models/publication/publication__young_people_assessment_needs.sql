@@ -1,0 +1,33 @@
+{#-
+    Criminogenic needs of the young people's cohort (METHODOLOGY section 3): for each need of the
+    offender assessment, the share of assessed prolific young offenders, other cohort members and
+    all with the need scored 2 (a significant problem), complete cohorts only, after disclosure
+    control (section 6).
+-#}
+
+with
+
+cells as (
+    {{ publication_young_people_cells() }}
+),
+
+final as (
+
+    select
+        cohort_year,
+        need,
+        need_description,
+        cast(category_order as integer) as need_order,
+        offender_group,
+        assessed_people,
+        assessed_people_marker,
+        people_with_need,
+        people_with_need_marker,
+        percentage_with_need,
+        percentage_with_need_marker
+    from cells
+    where table_part = 'needs'
+
+)
+
+select * from final

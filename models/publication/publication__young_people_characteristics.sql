@@ -1,0 +1,31 @@
+{#-
+    Repeat offending by children and young people (METHODOLOGY section 3): prolific young offenders
+    (PYO, 3 or more youth convictions) against the other members of the cohort, by characteristic,
+    complete cohorts only, after disclosure control (section 6). The cells of the three young people
+    tables are protected together: macros/publication/publication_young_people.sql.
+-#}
+
+with
+
+cells as (
+    {{ publication_young_people_cells() }}
+),
+
+final as (
+
+    select
+        cohort_year,
+        breakdown,
+        category,
+        cast(category_order as integer) as category_order,
+        offender_group,
+        people,
+        people_marker,
+        percentage,
+        percentage_marker
+    from cells
+    where table_part = 'characteristics'
+
+)
+
+select * from final

@@ -1,0 +1,249 @@
+"""Export the pseudonymised research extract: every research model as Parquet, a data dictionary, a guide.
+
+Reads the research models (``models/research/``, the ``research`` schema) from the dbt manifest, and writes to
+the output folder (``DATA_DIR/exports/research/`` in ``make build``):
+
+- ``<table>.parquet`` for every research model (zstd; rows in a stable order);
+- ``data_dictionary.csv`` and ``data_dictionary.md``: table, column, data type and description of every
+  column, from the manifest (the YAML descriptions with their doc blocks), checked against the exported files;
+- ``README.md``: the researchers' guide (docs/research_guide.md) with the extract's facts (tables, rows, data
+  as of, key) prepended.
+
+Files this script wrote before (``*.parquet`` and the three documents) are replaced; nothing else is touched.
+The script also checks which key made the pseudonyms: when it is the public development key (no
+RESEARCH_PSEUDONYM_KEY at build time), the README says so in capitals, and the export fails for a ``prod``
+warehouse (or with ``--require-production-key``).
+
+Usage: python scripts/export_research.py --database DATA_DIR/dev.duckdb --output DATA_DIR/exports/research
+       [--manifest target/manifest.json] [--guide docs/research_guide.md] [--require-production-key]
+
+The manifest defaults to ``$DBT_TARGET_PATH/manifest.json`` (``target/`` when unset), the one `dbt build` wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import hmac
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MANIFEST = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
+"""The manifest of the last dbt invocation: in DBT_TARGET_PATH when dbt was told to write there."""
+DEVELOPMENT_KEY = "insecure-development-key-do-not-use"
+"""The public key of dev and ci builds (macro research_pseudonym_development_key)."""
+DOCUMENTS = ("data_dictionary.csv", "data_dictionary.md", "README.md")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A research model: its table name in the extract, its relation in the warehouse and its documentation."""
+
+    name: str
+    relation: str
+    description: str
+    columns: tuple[Column, ...]
+
+
+@dataclass
+class ExportSummary:
+    tables: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    key: str = "unknown"
+    data_as_of: str | None = None
+
+
+def one_line(text: str) -> str:
+    """Whitespace (newlines included) collapsed to single spaces."""
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def research_tables(manifest: dict[str, Any]) -> list[Table]:
+    """The research models of the manifest, by name, with their documented columns in YAML order."""
+    tables = []
+    for node in manifest["nodes"].values():
+        if node.get("resource_type") != "model" or node.get("package_name") != "repeat_offending":
+            continue
+        if node.get("original_file_path", "").split("/")[:2] != ["models", "research"]:
+            continue
+        columns = tuple(
+            Column(name, str(column.get("data_type") or ""), one_line(column.get("description", "")))
+            for name, column in node.get("columns", {}).items()
+        )
+        relation = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+        tables.append(Table(node.get("alias") or node["name"], relation, node.get("description", ""), columns))
+    return sorted(tables, key=lambda table: table.name)
+
+
+def pseudonym_key_kind(con: duckdb.DuckDBPyConnection) -> str:
+    """`development` when the pseudonyms were made with the public development key, `secret` when not,
+    `unknown` when it cannot be told (no person to check against)."""
+    try:
+        row = con.execute("select person_id from derived.offender_histories order by person_id limit 1").fetchone()
+    except duckdb.Error:
+        return "unknown"
+    if row is None:
+        return "unknown"
+    development = hmac.new(DEVELOPMENT_KEY.encode(), str(row[0]).encode(), hashlib.sha256).hexdigest()
+    found = con.execute(
+        "select count(*) from research.offender_histories where pseudonymous_person_id = ?", [development]
+    ).fetchone()
+    return "development" if found and found[0] else "secret"
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The extract date of the sources (the earliest of linked.extract_dates), when the warehouse has it."""
+    try:
+        row = con.execute("select cast(min(data_as_of) as varchar) from linked.extract_dates").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def write_dictionary(tables: list[Table], output: Path) -> list[Path]:
+    """data_dictionary.csv and data_dictionary.md from the tables' documentation."""
+    csv_path = output / "data_dictionary.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["table", "column", "data_type", "description"])
+        for table in tables:
+            for column in table.columns:
+                writer.writerow([table.name, column.name, column.data_type, column.description])
+    lines = [
+        "# Research extract: data dictionary",
+        "",
+        "Generated from the dbt manifest by scripts/export_research.py: every column of every table, with its",
+        "type and definition. See README.md for how the extract is made and what is not in it.",
+        "",
+    ]
+    for table in tables:
+        lines += [f"## {table.name}", "", table.description.strip(), ""]
+        lines += ["| column | type | description |", "| --- | --- | --- |"]
+        lines += [
+            f"| `{c.name}` | {c.data_type} | {c.description.replace('|', chr(92) + '|')} |" for c in table.columns
+        ]
+        lines.append("")
+    md_path = output / "data_dictionary.md"
+    md_path.write_text("\n".join(lines), encoding="utf-8")
+    return [csv_path, md_path]
+
+
+def write_readme(guide: Path, output: Path, summary: ExportSummary) -> Path:
+    """README.md: the extract's facts, then the researchers' guide."""
+    lines = ["# Research extract", ""]
+    if summary.key == "development":
+        lines += [
+            "> **WARNING: THESE PSEUDONYMS WERE MADE WITH THE PUBLIC, INSECURE DEVELOPMENT KEY.** Anyone can",
+            "> recompute them from person ids. This extract is for development and testing only and must not be",
+            "> given to researchers. Build with RESEARCH_PSEUDONYM_KEY set (the `prod` target requires it).",
+            "",
+        ]
+    lines += [
+        f"- Data as of: {summary.data_as_of or 'unknown'}",
+        "- Pseudonym key: "
+        + {
+            "development": "the insecure development key",
+            "secret": "the secret key of the secure environment",
+        }.get(summary.key, "unknown"),
+        "- Tables:",
+        *(f"  - `{name}.parquet`: {rows:,} rows" for name, rows in summary.tables.items()),
+        "- Data dictionary: `data_dictionary.md` (also `data_dictionary.csv`)",
+        "",
+        "---",
+        "",
+    ]
+    readme = output / "README.md"
+    readme.write_text("\n".join(lines) + "\n" + guide.read_text(encoding="utf-8"), encoding="utf-8")
+    return readme
+
+
+def export_research(
+    database: Path,
+    output: Path,
+    manifest_path: Path = DEFAULT_MANIFEST,
+    guide: Path = PROJECT_ROOT / "docs" / "research_guide.md",
+    *,
+    require_production_key: bool = False,
+) -> ExportSummary:
+    """Export every research model of the manifest from the warehouse into ``output``."""
+    tables = research_tables(json.loads(manifest_path.read_text(encoding="utf-8")))
+    if not tables:
+        raise SystemExit(f"export_research: no research model in {manifest_path}")
+    output.mkdir(parents=True, exist_ok=True)
+    for stale in [*output.glob("*.parquet"), *(output / name for name in DOCUMENTS)]:
+        stale.unlink(missing_ok=True)
+    summary = ExportSummary()
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        summary.key = pseudonym_key_kind(con)
+        summary.data_as_of = data_as_of(con)
+        if summary.key == "development" and (require_production_key or database.stem == "prod"):
+            raise SystemExit(
+                "export_research: the research tables were pseudonymised with the insecure development key; "
+                "rebuild them with RESEARCH_PSEUDONYM_KEY set before exporting"
+            )
+        for table in tables:
+            exported = [row[0] for row in con.execute(f"describe {table.relation}").fetchall()]
+            documented = [column.name for column in table.columns]
+            if exported != documented:
+                raise SystemExit(
+                    f"export_research: {table.relation} has columns {exported}, its documentation {documented}"
+                )
+            path = output / f"{table.name}.parquet"
+            con.execute(
+                f"copy (select * from {table.relation} order by all) to '{path}' (format parquet, compression zstd)"
+            )
+            summary.tables[table.name] = con.execute(f"select count(*) from {table.relation}").fetchone()[0]
+            summary.files.append(path)
+    finally:
+        con.close()
+    summary.files += write_dictionary(tables, output)
+    summary.files.append(write_readme(guide, output, summary))
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", type=Path, required=True, help="the warehouse (DATA_DIR/<target>.duckdb)")
+    parser.add_argument("--output", type=Path, required=True, help="the export folder (DATA_DIR/exports/research)")
+    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help="default: DBT_TARGET_PATH or target/")
+    parser.add_argument("--guide", type=Path, default=PROJECT_ROOT / "docs" / "research_guide.md")
+    parser.add_argument(
+        "--require-production-key",
+        action="store_true",
+        help="fail when the pseudonyms were made with the development key (always so for a prod warehouse)",
+    )
+    args = parser.parse_args()
+    summary = export_research(
+        args.database, args.output, args.manifest, args.guide, require_production_key=args.require_production_key
+    )
+    for name, rows in summary.tables.items():
+        print(f"export_research: {name}.parquet {rows:>12,} rows")
+    print(f"export_research: {len(summary.files)} files in {args.output} (data as of {summary.data_as_of})")
+    if summary.key == "development":
+        print(
+            "export_research: WARNING: pseudonyms made with the insecure development key (RESEARCH_PSEUDONYM_KEY "
+            "unset); not for release",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""dbt-duckdb plugins of the project (listed under ``plugins:`` in profiles.yml)."""
