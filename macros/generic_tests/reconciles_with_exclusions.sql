@@ -1,26 +1,26 @@
--- Reconciliation of linked.assessments: every staged offender assessment is in linked.assessments
--- or in audit.linked_exclusions, exactly once, and nothing else is in either. So rows in
--- linked.assessments + its exclusions = staged rows. Returns one row per record that breaks this;
--- passes when empty.
+{#- Documented in _generic_tests__macros.yml. -#}
+{% test reconciles_with_exclusions(model, model_key, source, source_key, linked_table, source_filter='true') %}
+
 with
 
 staged as (
 
-    select assessment_id as record_id
-    from {{ ref('stg_oasys__assessments') }}
+    select {{ source_key }} as record_id
+    from {{ source }}
+    where {{ source_filter }}
 
 ),
 
 accounted as (
 
-    select assessment_id as record_id
-    from {{ ref('linked__assessments') }}
+    select {{ model_key }} as record_id
+    from {{ model }}
 
     union all
 
     select source_record_id as record_id
     from {{ ref('audit__linked_exclusions') }}
-    where linked_table = 'linked.assessments'
+    where linked_table = '{{ linked_table }}'
 
 ),
 
@@ -50,3 +50,5 @@ final as (
 )
 
 select * from final
+
+{% endtest %}
