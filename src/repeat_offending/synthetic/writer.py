@@ -10,6 +10,7 @@ injected defects are read off that final order.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing as mp
 import shutil
@@ -61,6 +62,28 @@ def _spill(folder: Path, chunk: int, key: str, table: pa.Table) -> Path:
     return path
 
 
+def _year(day: np.ndarray) -> np.ndarray:
+    return np.asarray(day, dtype=np.int64).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def _spill_by_year(folder: Path, chunk: int, key: str, table: pa.Table) -> Path:
+    """Spill a raw table in the global order (day made, then keyed number), one record batch per calendar
+    year, so the writer can merge all chunks one year at a time. The stable sort keeps an injected copy
+    next to its original."""
+    day = table.column("_sort_day").to_numpy()
+    order = np.lexsort((table.column("_sort_key").to_numpy(), day))
+    table = table.take(pa.array(order))
+    years = _year(day[order])
+    path = folder / f"{chunk:05d}-{key.replace(':', '-')}.arrow"
+    bounds = np.flatnonzero(np.r_[True, years[1:] != years[:-1], True]) if len(years) else np.array([0])
+    batch_years = [int(years[b]) for b in bounds[:-1]]
+    schema = table.schema.with_metadata({b"years": json.dumps(batch_years).encode()})
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+        for start, end in itertools.pairwise(bounds):
+            writer.write_batch(table.slice(start, end - start).combine_chunks().to_batches()[0])
+    return path
+
+
 _PLAN: WorldPlan | None = None
 _CFG: WorldConfig | None = None
 
@@ -88,9 +111,8 @@ def build_chunk(chunk: int) -> ChunkResult:
     files: dict[str, Path] = {}
     for name, table in tables.items():
         broken = injector.apply(name, table)
-        files[f"raw:{name}"] = _spill(
-            spill, chunk, f"raw:{name}", broken.drop_columns([c for c in HIDDEN if c in broken.column_names])
-        )
+        part = broken.drop_columns([c for c in HIDDEN if c in broken.column_names])
+        files[f"raw:{name}"] = _spill_by_year(spill, chunk, f"raw:{name}", part)
     seen = np.unique(np.concatenate([t.column("_person").to_numpy() for t in tables.values()]))
     truth = {
         "person_records": person_records(tables, world),
@@ -124,30 +146,44 @@ def _progress(total: int, enabled: bool, desc: str) -> object:
 
 
 def _write_raw_table(parts: list[Path], path: Path) -> tuple[int, pa.Table]:
-    """Write one raw table from its chunk parts in the global order; return its row count and defects."""
-    table = pa.concat_tables([_read_ipc(p) for p in parts])
-    day = table.column("_sort_day").to_numpy()
-    key = table.column("_sort_key").to_numpy()
-    # Rows of one record (an original and its injected copies) share day and key; the stable sort keeps
-    # their order within the chunk.
-    order = np.lexsort((key, day))
-    data = table.drop_columns(list(ORDER_COLUMNS))
-    with pq.ParquetWriter(path, data.schema, **PARQUET_OPTIONS) as writer:
-        for start in range(0, len(order), WRITE_BATCH_ROWS):
-            writer.write_table(data.take(pa.array(order[start : start + WRITE_BATCH_ROWS])))
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    defect = table.column("_defect").to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(defect != None)  # noqa: E711
-    column = table.column("_defect_column").to_numpy(zero_copy_only=False)[rows]
-    defects = pa.table(
+    """Write one raw table from its chunk parts in the global order, one calendar year at a time (memory
+    stays at one year of one table); return its row count and the positions of its defects."""
+    readers = [pa.ipc.open_file(pa.OSFile(str(p))) for p in parts]
+    batch_of_year = [{year: i for i, year in enumerate(json.loads(r.schema.metadata[b"years"]))} for r in readers]
+    years = sorted({year for mapping in batch_of_year for year in mapping})
+    schema = readers[0].schema.remove_metadata()
+    data_columns = [c for c in schema.names if c not in ORDER_COLUMNS]
+    written = 0
+    defects: list[pa.Table] = []
+    data_schema = pa.schema([schema.field(c) for c in data_columns])
+    with pq.ParquetWriter(path, data_schema, **PARQUET_OPTIONS) as writer:
+        for year in years:
+            batches = [r.get_batch(m[year]) for r, m in zip(readers, batch_of_year, strict=True) if year in m]
+            table = pa.Table.from_batches([b.replace_schema_metadata(None) for b in batches], schema=schema)
+            order = np.lexsort((table.column("_sort_key").to_numpy(), table.column("_sort_day").to_numpy()))
+            table = table.take(pa.array(order))
+            writer.write_table(table.select(data_columns))
+            defect = table.column("_defect").to_numpy(zero_copy_only=False)
+            rows = np.flatnonzero(defect != None)  # noqa: E711
+            column = table.column("_defect_column").to_numpy(zero_copy_only=False)[rows]
+            defects.append(
+                pa.table(
+                    {
+                        "source_row_number": pa.array(rows + written, pa.int64()),
+                        "defect_type": pa.array(defect[rows], pa.string()),
+                        "column_name": pa.array(np.where(column == None, "", column), pa.string()),  # noqa: E711
+                    }
+                )
+            )
+            written += table.num_rows
+    empty = pa.table(
         {
-            "source_row_number": pa.array(position[rows], pa.int64()),
-            "defect_type": pa.array(defect[rows], pa.string()),
-            "column_name": pa.array(np.where(column == None, "", column), pa.string()),  # noqa: E711
+            "source_row_number": pa.array([], pa.int64()),
+            "defect_type": pa.array([], pa.string()),
+            "column_name": pa.array([], pa.string()),
         }
     )
-    return len(order), defects.sort_by("source_row_number")
+    return written, pa.concat_tables([empty, *defects])
 
 
 def generate(cfg: WorldConfig) -> dict[str, object]:
@@ -187,6 +223,7 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
                 bar.update(1)  # type: ignore[attr-defined]
         for writer in truth_writers.values():
             writer.close()
+        simulated = time.perf_counter()
         rows: dict[str, int] = {}
         defect_parts = []
         for spec in TABLES:
@@ -226,4 +263,5 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
     (truth_dir / "_manifest.json").write_text(json.dumps(truth_manifest, indent=2, sort_keys=True) + "\n")
     manifest["truth_row_counts"] = truth_rows
     manifest["seconds"] = round(time.perf_counter() - started, 1)
+    manifest["seconds_simulating"] = round(simulated - started, 1)
     return manifest
