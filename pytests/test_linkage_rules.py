@@ -7,7 +7,10 @@ the same postcode district (the two-PNC-ids rule).
 
 from __future__ import annotations
 
+import hashlib
+
 import pyarrow as pa
+import pytest
 
 from repeat_offending.linkage.justice import cluster
 
@@ -79,3 +82,30 @@ def test_person_ids_are_stable_and_come_from_the_smallest_record_id() -> None:
     assert first == again
     assert first["a"] == first["b"] != first["c"]
     assert first["a"].startswith("P") and len(first["a"]) == 13
+
+
+def test_the_person_id_is_a_hash_of_the_smallest_record_id() -> None:
+    recs = records([("b", None, None), ("a", None, None)])
+    result = people(cluster(recs, edges([("a", "b", 1.0, "system_id")]), 0.95))
+    assert result == {"a": "P" + hashlib.sha256(b"a").hexdigest()[:12].upper()} | {"b": result["a"]}
+
+
+def test_records_without_links_are_people_of_their_own() -> None:
+    recs = records([("a", "P1", "M1"), ("b", None, None)])
+    no_links = pa.table(
+        {
+            "record_id_l": pa.array([], pa.string()),
+            "record_id_r": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+            "link_method": pa.array([], pa.string()),
+        }
+    )
+    result = cluster(recs, no_links, 0.95)
+    assert len(set(people(result).values())) == 2
+    assert result.column("link_method").to_pylist() == ["none", "none"]
+
+
+def test_a_link_to_an_unknown_record_is_an_error() -> None:
+    recs = records([("a", None, None)])
+    with pytest.raises(ValueError, match="not nodes"):
+        cluster(recs, edges([("a", "zz", 1.0, "pnc_id")]), 0.95)

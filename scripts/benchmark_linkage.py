@@ -3,9 +3,14 @@
 Runs, on DATA_DIR (generated beforehand, e.g. `generate --people 1000000 --data-dir /tmp/linkage-1m`):
 `dbt seed` and the staging models (not timed), then `dbt run --select tag:linkage` (the linkage input, the
 deterministic rules, the Splink model and the clustering), timed, with the peak memory of the process tree
-sampled every 0.2 s. Prints a Markdown table and checks the target (1 million people in at most 3 minutes).
+sampled every 0.2 s. Prints a Markdown table and checks the target (1 million people in at most 3 minutes);
+above 1 million people (national scale is 10 million) the figure is reported without a target.
 
-Usage: python scripts/benchmark_linkage.py DATA_DIR [--target ci] [--limit-seconds 180]
+Memory: the warehouse's DuckDB connection is bounded by DUCKDB_MEMORY_LIMIT and the linkage model's own
+database by LINKAGE_MEMORY_LIMIT (see profiles.yml and models/linked/_linked__models.yml).
+
+Usage: python scripts/benchmark_linkage.py DATA_DIR [--target ci] [--limit-seconds 180] [--staged]
+       (--staged: the database already holds the seeds and staging models, e.g. from an earlier run)
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ def main() -> int:
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--target", default="ci")
     parser.add_argument("--limit-seconds", type=float, default=180.0)
+    parser.add_argument("--staged", action="store_true", help="skip dbt seed and the staging models")
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
     env = {**os.environ, "DATA_DIR": str(data_dir)}
@@ -70,8 +76,9 @@ def main() -> int:
         str(data_dir / "logs"),
     ]
     manifest = json.loads((data_dir / "raw" / "_manifest.json").read_text())
-    run(["seed", *common], env)
-    run(["run", "--select", "staging", *common], env)
+    if not args.staged:
+        run(["seed", *common], env)
+        run(["run", "--select", "staging", *common], env)
     seconds, peak = run(["run", "--select", "tag:linkage", *common], env, timed=True)
     results = json.loads((data_dir / "target" / "run_results.json").read_text())
     per_model = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 1) for r in results["results"]}
@@ -82,6 +89,9 @@ def main() -> int:
     con = duckdb.connect(str(data_dir / f"{args.target}.duckdb"), read_only=True)
     records = con.sql("select count(*) from linkage.person_identities").fetchall()[0][0]
     print(f"| {manifest['people']:,} | {records:,} | {seconds:.0f} s | {peak / 2**30:.2f} GiB | {per_model} |")
+    if manifest["people"] > 1_000_000:
+        print("no target above 1 million people: the figure is reported (national scale: 10 million)")
+        return 0
     verdict = "PASS" if seconds <= args.limit_seconds else "FAIL"
     print(f"target: linkage in at most {args.limit_seconds:.0f} s: {verdict}")
     return 0

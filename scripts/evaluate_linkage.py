@@ -5,7 +5,7 @@ overall figures and the table over match thresholds. Evaluation, not a model: db
 ground truth. `make build` runs it after `dbt build`.
 
 Usage: python scripts/evaluate_linkage.py --database DATA_DIR/dev.duckdb --truth DATA_DIR/truth
-       [--threshold 0.95] [--require-precision 0.995 --require-recall 0.99]
+       [--threshold 0.95] [--chosen-threshold-only] [--require-precision 0.995 --require-recall 0.99]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from repeat_offending.linkage.quality import evaluate
+from repeat_offending.linkage.quality import THRESHOLDS, evaluate
 
 
 def main() -> int:
@@ -30,6 +30,11 @@ def main() -> int:
         default=None,
         help="the build's match threshold (default: var linkage_match_threshold of dbt_project.yml)",
     )
+    parser.add_argument(
+        "--chosen-threshold-only",
+        action="store_true",
+        help="skip re-clustering at the other thresholds (hours of work at national scale)",
+    )
     parser.add_argument("--require-precision", type=float, default=None)
     parser.add_argument("--require-recall", type=float, default=None)
     args = parser.parse_args()
@@ -41,7 +46,7 @@ def main() -> int:
         project = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project.yml").read_text())
         threshold = float(project["vars"]["linkage_match_threshold"])
     con = duckdb.connect(str(args.database))
-    quality = evaluate(con, args.truth, threshold)
+    quality = evaluate(con, args.truth, threshold, (threshold,) if args.chosen_threshold_only else THRESHOLDS)
     con.register("quality", quality)
     con.execute("create schema if not exists audit")
     con.execute("create or replace table audit.linkage_quality as select * from quality")

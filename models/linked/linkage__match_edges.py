@@ -3,8 +3,10 @@ identical identity details.
 
 A dbt Python model, so person linkage runs inside `dbt build` between staging and the linked layer, with
 lineage, tests and docs like any other model. The work is done by `repeat_offending.linkage` in its own
-in-memory DuckDB database. The trained model (m and u probabilities of every comparison level) is saved
-beside the warehouse, in DATA_DIR/linkage/splink_model.json.
+DuckDB database (bounded by `linkage_memory_limit`, spilling to DATA_DIR/linkage/tmp); records are streamed
+in and links streamed out, so nothing of national size is held in Python. The trained model (m and u
+probabilities of every comparison level) is saved beside the warehouse, in
+DATA_DIR/linkage/splink_model.json.
 """
 
 import json
@@ -21,10 +23,15 @@ def model(dbt: Any, session: Any) -> Any:
     identities = dbt.ref("linkage__person_identities")
     trusted = dbt.ref("linkage__trusted_pnc_ids").select("record_id, pnc_id_trusted")
     columns = ", ".join(["record_id", *PROFILE_COLUMNS])
-    records = identities.join(trusted, "record_id").select(columns).order("record_id").to_arrow_table()
-    options = ModelOptions(min_match_probability=float(dbt.config.get("min_match_probability")))
-    scored = score_probabilistic(records, options=options, threads=int(dbt.config.get("linkage_threads")))
+    records = identities.join(trusted, "record_id").select(columns).fetch_record_batch()
     folder = Path(os.environ.get("DATA_DIR", "data")) / "linkage"
     folder.mkdir(parents=True, exist_ok=True)
+    scored = score_probabilistic(
+        records,
+        options=ModelOptions(min_match_probability=float(dbt.config.get("min_match_probability"))),
+        threads=int(dbt.config.get("linkage_threads")),
+        memory_limit=dbt.config.get("linkage_memory_limit"),
+        temp_directory=str(folder / "tmp"),
+    )
     (folder / "splink_model.json").write_text(json.dumps(scored.model_json, indent=2, default=str))
     return scored.edges

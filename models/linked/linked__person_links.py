@@ -1,7 +1,8 @@
 """The person link table (as Data First publishes): the person id of every staged person record.
 
 Deterministic links are joined first; probabilistic links at or above the match threshold are then
-added strongest first under the two-PNC-ids rule (see repeat_offending.linkage.justice).
+added strongest first under the two-PNC-ids rule (see repeat_offending.linkage.justice). Record ids and
+the other strings stay in DuckDB; the clustering sees integer arrays only.
 """
 
 from typing import Any
@@ -9,32 +10,31 @@ from typing import Any
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
-    import pyarrow as pa
+    from repeat_offending.linkage.justice import PERSON_LINKS_TABLE, cluster_in_database
 
-    from repeat_offending.linkage.justice import cluster
-
-    identities = dbt.ref("linkage__person_identities")
-    trusted = dbt.ref("linkage__trusted_pnc_ids").select("record_id, pnc_id_trusted")
-    records = (
-        identities.join(trusted, "record_id")
-        .select("record_id, source_system, source_table, source_record_id, pnc_id_trusted, postcode_district")
-        .order("record_id")
-        .to_arrow_table()
+    identities = dbt.ref("linkage__person_identities").select(
+        "record_id, source_system, source_table, source_record_id, postcode_district"
     )
+    trusted = dbt.ref("linkage__trusted_pnc_ids").select("record_id, pnc_id_trusted")
     deterministic = dbt.ref("linkage__deterministic_edges").select(
         "record_id_l, record_id_r, 1.0::double as match_probability, link_method"
     )
     scored = dbt.ref("linkage__match_edges").select("record_id_l, record_id_r, match_probability, link_method")
-    edges = deterministic.union(scored).to_arrow_table()
-    links = cluster(records, edges, float(dbt.config.get("match_threshold")))
-    return pa.table(
-        {
-            "source_system": records.column("source_system"),
-            "source_table": records.column("source_table"),
-            "source_record_id": records.column("source_record_id"),
-            "person_id": links.column("person_id"),
-            "link_method": links.column("link_method"),
-            "match_probability": links.column("match_probability"),
-            "record_id": links.column("record_id"),
-        }
+    session.register("_person_link_records", identities.join(trusted, "record_id"))
+    session.register("_person_link_all_edges", deterministic.union(scored))
+    cluster_in_database(
+        session, "_person_link_records", "_person_link_all_edges", float(dbt.config.get("match_threshold"))
     )
+    return session.sql(f"""
+        select
+            r.source_system,
+            r.source_table,
+            r.source_record_id,
+            l.person_id,
+            l.link_method,
+            l.match_probability,
+            r.record_id
+        from _person_link_records as r
+        inner join {PERSON_LINKS_TABLE} as l using (record_id)
+        order by r.record_id
+    """)

@@ -19,7 +19,7 @@ This module does the rest:
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from .clusters import connected
-from .model import ModelOptions, PersonColumns, predict_edges, train
+from .model import ModelOptions, PersonColumns, predict_table, train
 
 PROFILE_COLUMNS = (
     "forename",
@@ -52,61 +52,78 @@ JUSTICE_COLUMNS = PersonColumns(
 )
 DETERMINISTIC_METHODS = ("pnc_id", "system_id", "identical_details")
 METHOD_PRIORITY = ("pnc_id", "system_id", "probabilistic", "identical_details")
+PERSON_LINKS_TABLE = "_person_link_people"  # the temporary table cluster_in_database fills
 
 
 @dataclass
 class ScoredLinks:
-    edges: pa.Table  # record_id_l, record_id_r, match_probability, link_method
+    edges: pa.RecordBatchReader  # record_id_l, record_id_r, match_probability, link_method
     model_json: dict
 
 
-def score_probabilistic(records: pa.Table, options: ModelOptions | None = None, threads: int = 2) -> ScoredLinks:
+def score_probabilistic(
+    records: pa.Table | pa.RecordBatchReader,
+    options: ModelOptions | None = None,
+    threads: int = 2,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+) -> ScoredLinks:
     """Identical-details links and the model's scored links between profiles (mapped to one representative
-    record per profile). ``records`` has record_id and the identity columns of PROFILE_COLUMNS."""
-    con = duckdb.connect(config={"threads": threads})
-    con.register("records", records)
+    record per profile). ``records`` has record_id and the identity columns of PROFILE_COLUMNS.
+
+    The work happens in a private DuckDB database bounded by ``memory_limit`` that spills to
+    ``temp_directory``; the links are streamed out, so at national scale (40 million records) nothing of
+    that size is held in Python."""
+    config: dict[str, str | int] = {"threads": threads}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    if temp_directory:
+        config["temp_directory"] = temp_directory
+    con = duckdb.connect(config=config)
+    con.register("records_in", records)
     columns = ", ".join(PROFILE_COLUMNS)
     con.execute(f"""
-        create temp table record_profiles as
+        create table record_profiles as
         select record_id, {columns}, dense_rank() over (order by {columns}) as profile_id
-        from records
+        from records_in
     """)
-    profiles = con.sql(f"""
+    con.unregister("records_in")
+    con.execute(f"""
+        create table profiles as
         select profile_id, {", ".join(f"any_value({c}) as {c}" for c in PROFILE_COLUMNS)},
                min(record_id) as representative_id
-        from record_profiles group by profile_id order by profile_id
-    """).to_arrow_table()
-    model = train(profiles.drop_columns(["representative_id"]), JUSTICE_COLUMNS, options, threads=threads)
-    con.register("profile_edges", predict_edges(model, options))
-    con.register("profiles", profiles)
-    edges = con.sql("""
+        from record_profiles group by profile_id
+    """)
+    con.execute(f"create view profile_identities as select profile_id, {columns} from profiles")
+    model = train("profile_identities", JUSTICE_COLUMNS, options, threads=threads, con=con)
+    predictions = predict_table(model, options)
+    uid = JUSTICE_COLUMNS.unique_id
+    edges = con.sql(f"""
         select pl.representative_id as record_id_l, pr.representative_id as record_id_r,
                e.match_probability, 'probabilistic' as link_method
-        from profile_edges as e
-        inner join profiles as pl on e.unique_id_l = pl.profile_id
-        inner join profiles as pr on e.unique_id_r = pr.profile_id
+        from {predictions} as e
+        inner join profiles as pl on e.{uid}_l = pl.profile_id
+        inner join profiles as pr on e.{uid}_r = pr.profile_id
         union all
         select p.representative_id, rp.record_id, 1.0, 'identical_details'
         from record_profiles as rp inner join profiles as p using (profile_id)
         where rp.record_id != p.representative_id
         order by 1, 2
-    """).to_arrow_table()
-    con.close()
-    return ScoredLinks(edges=edges, model_json=model.parameters())
+    """).fetch_record_batch()
 
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from edges
+        finally:
+            con.close()
 
-def starts_empty() -> np.ndarray:
-    return np.array([], dtype=np.int64)
-
-
-def _person_id(record_id: str) -> str:
-    return "P" + hashlib.sha256(record_id.encode()).hexdigest()[:12].upper()
+    return ScoredLinks(edges=pa.RecordBatchReader.from_batches(edges.schema, batches()), model_json=model.parameters())
 
 
 class _Clusters:
-    """Union-find over clusters, each carrying the set of trusted PNC ids of its records."""
+    """Union-find over clusters, each carrying the set of trusted PNC ids (as integer codes) of its records."""
 
-    def __init__(self, pnc_sets: list[frozenset[str]]) -> None:
+    def __init__(self, pnc_sets: list[frozenset[int]]) -> None:
         self.parent = list(range(len(pnc_sets)))
         self.pnc = list(pnc_sets)
 
@@ -130,71 +147,162 @@ class _Clusters:
         return True
 
 
-def cluster(records: pa.Table, edges: pa.Table, threshold: float) -> pa.Table:
-    """Person id, link method and match probability of every record.
+@dataclass
+class NodeLinks:
+    """What clustering decides for each node (record) 0..n-1."""
 
-    ``records``: record_id, pnc_id_trusted, postcode_district. ``edges``: record_id_l, record_id_r,
-    match_probability, link_method (deterministic and probabilistic links together)."""
-    ids = records.column("record_id").to_numpy(zero_copy_only=False).astype(str)
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
+    labels: np.ndarray  # cluster of each node
+    method_rank: np.ndarray  # index in METHOD_PRIORITY of the strongest link used, len(METHOD_PRIORITY) if none
+    probability: np.ndarray  # the highest match probability among the links used (1.0 if deterministic)
 
-    def index(values: pa.ChunkedArray) -> np.ndarray:
-        found = np.searchsorted(sorted_ids, values.to_numpy(zero_copy_only=False).astype(str))
-        return order[np.minimum(found, len(ids) - 1)]
 
-    method = edges.column("link_method").to_numpy(zero_copy_only=False).astype(str)
-    probability = edges.column("match_probability").to_numpy(zero_copy_only=False).astype(float)
-    left, right = index(edges.column("record_id_l")), index(edges.column("record_id_r"))
-    deterministic = np.isin(method, DETERMINISTIC_METHODS)
-    base = connected(len(ids), left[deterministic], right[deterministic])
+def cluster_nodes(
+    n_nodes: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    method_rank: np.ndarray,
+    same_district: np.ndarray,
+    pnc_code: np.ndarray,
+    threshold: float,
+) -> NodeLinks:
+    """The clustering rules on integer arrays. Nodes are records numbered in record-id order; an edge joins
+    ``left[i]`` and ``right[i]`` with ``probability[i]`` and the method ``METHOD_PRIORITY[method_rank[i]]``;
+    ``same_district[i]`` says whether its records share a postcode district; ``pnc_code`` is the trusted PNC
+    id of each node as an integer code (-1 if none)."""
+    deterministic = np.isin(method_rank, [METHOD_PRIORITY.index(m) for m in DETERMINISTIC_METHODS])
+    base = connected(n_nodes, left[deterministic], right[deterministic])
 
-    # Trusted PNC ids of each deterministic cluster.
-    trusted = records.column("pnc_id_trusted").to_numpy(zero_copy_only=False)
-    pnc_sets: list[set[str]] = [set() for _ in range(base.max() + 1 if len(base) else 0)]
-    for label, pnc in zip(base[trusted != None], trusted[trusted != None], strict=True):  # noqa: E711
-        pnc_sets[label].add(pnc)
-    clusters = _Clusters([frozenset(s) for s in pnc_sets])
-
-    # Probabilistic links, strongest first (ties in record order, so the result is deterministic).
-    district = records.column("postcode_district").to_numpy(zero_copy_only=False)
+    # Probabilistic links between deterministic clusters, strongest first (ties in node order, so the
+    # result is deterministic). Only the clusters they touch need the union-find.
     candidate = np.flatnonzero(~deterministic & (probability >= threshold) & (base[left] != base[right]))
     candidate = candidate[np.lexsort((right[candidate], left[candidate], -probability[candidate]))]
-    same_district = (district[left[candidate]] == district[right[candidate]]) & (district[left[candidate]] != None)  # noqa: E711
-    accepted = np.zeros(len(method), dtype=bool)
-    for edge, ids_may_differ in zip(candidate.tolist(), same_district.tolist(), strict=True):
-        accepted[edge] = clusters.join(int(base[left[edge]]), int(base[right[edge]]), bool(ids_may_differ))
-    roots = np.array([clusters.find(int(b)) for b in range(len(pnc_sets))], dtype=np.int64)
-    labels = roots[base] if len(base) else base
-
-    # The person id comes from the smallest record id of each cluster, so it is stable between runs.
-    label_order = np.lexsort((ids, labels))
-    sorted_labels, sorted_record_ids = labels[label_order], ids[label_order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]) if len(labels) else starts_empty()
-    first_record = np.empty(labels.max() + 1 if len(labels) else 0, dtype=object)
-    first_record[sorted_labels[starts]] = [_person_id(r) for r in sorted_record_ids[starts]]
-    person = first_record[labels]
-
-    # How each record is attached: the strongest kind of link it has among those used.
-    used = deterministic | accepted
-    rank = {m: i for i, m in enumerate(METHOD_PRIORITY)}
-    method_rank = np.array([rank[m] for m in method[used]], dtype=np.int64)
-    used_probability = np.where(method[used] == "probabilistic", probability[used], 1.0)
-    best_rank = np.full(len(ids), len(METHOD_PRIORITY), dtype=np.int64)
-    best_probability = np.zeros(len(ids))
-    for side in (left[used], right[used]):
-        np.minimum.at(best_rank, side, method_rank)
-        np.maximum.at(best_probability, side, used_probability)
-    methods = np.array([*METHOD_PRIORITY, "none"], dtype=object)[best_rank]
-    cluster_size = np.bincount(labels)[labels] if len(labels) else labels
-    methods = np.where(cluster_size == 1, "none", methods)
-    return pa.table(
-        {
-            "record_id": pa.array(ids, pa.string()),
-            "person_id": pa.array(person, pa.string()),
-            "link_method": pa.array(methods, pa.string()),
-            "match_probability": pa.array(
-                np.where(methods == "none", np.nan, best_probability), pa.float64(), from_pandas=True
-            ),
-        }
+    touched = np.unique(np.concatenate([base[left[candidate]], base[right[candidate]]]))
+    with_pnc = pnc_code >= 0
+    cluster_pnc = np.unique(np.stack([base[with_pnc], pnc_code[with_pnc]], axis=1), axis=0)
+    cluster_pnc = cluster_pnc[np.isin(cluster_pnc[:, 0], touched)]
+    pnc_sets: list[set[int]] = [set() for _ in range(len(touched))]
+    positions = np.searchsorted(touched, cluster_pnc[:, 0]).tolist()
+    for position, code in zip(positions, cluster_pnc[:, 1].tolist(), strict=True):
+        pnc_sets[position].add(code)
+    clusters = _Clusters([frozenset(s) for s in pnc_sets])
+    accepted = np.zeros(len(left), dtype=bool)
+    joins = zip(
+        candidate.tolist(),
+        np.searchsorted(touched, base[left[candidate]]).tolist(),
+        np.searchsorted(touched, base[right[candidate]]).tolist(),
+        same_district[candidate].tolist(),
+        strict=True,
     )
+    for edge, a, b, ids_may_differ in joins:
+        accepted[edge] = clusters.join(a, b, bool(ids_may_differ))
+    root_of = np.arange(base.max() + 1 if n_nodes else 0, dtype=np.int64)
+    root_of[touched] = touched[[clusters.find(i) for i in range(len(touched))]]
+    labels = root_of[base]
+
+    # How each node is attached: the strongest kind of link it has among those used.
+    used = deterministic | accepted
+    used_probability = np.where(method_rank[used] == METHOD_PRIORITY.index("probabilistic"), probability[used], 1.0)
+    best_rank = np.full(n_nodes, len(METHOD_PRIORITY), dtype=np.int64)
+    best_probability = np.zeros(n_nodes)
+    for side in (left[used], right[used]):
+        np.minimum.at(best_rank, side, method_rank[used])
+        np.maximum.at(best_probability, side, used_probability)
+    alone = np.bincount(labels, minlength=int(labels.max()) + 1 if n_nodes else 0)[labels] == 1
+    best_rank[alone] = len(METHOD_PRIORITY)
+    return NodeLinks(labels=labels, method_rank=best_rank, probability=best_probability)
+
+
+def cluster_in_database(
+    con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float
+) -> duckdb.DuckDBPyRelation:
+    """Person id, link method and match probability of every record, as a relation of ``con``.
+
+    ``records`` names a table or view with record_id, pnc_id_trusted and postcode_district; ``edges`` one
+    with record_id_l, record_id_r, match_probability and link_method (deterministic and probabilistic links
+    together). Strings stay in DuckDB: the clustering itself sees integer arrays only, so forty million
+    records cost a few gigabytes. Temporary tables named ``_person_link_*`` are made in ``con``; the result
+    is PERSON_LINKS_TABLE."""
+    rank_of_method = " ".join(f"when '{m}' then {i}" for i, m in enumerate(METHOD_PRIORITY))
+    con.execute(f"""
+        create or replace temp table _person_link_nodes as
+        select
+            record_id,
+            row_number() over (order by record_id) - 1 as node,
+            case
+                when pnc_id_trusted is null then -1
+                else dense_rank() over (order by pnc_id_trusted nulls last) - 1
+            end as pnc_code,
+            postcode_district
+        from {records}
+    """)
+    con.execute(f"""
+        create or replace temp table _person_link_edges as
+        select
+            l.node as node_l,
+            r.node as node_r,
+            e.match_probability,
+            case e.link_method {rank_of_method} end as method_rank,
+            coalesce(l.postcode_district = r.postcode_district, false) as same_district
+        from {edges} as e
+        left join _person_link_nodes as l on e.record_id_l = l.record_id
+        left join _person_link_nodes as r on e.record_id_r = r.record_id
+        where e.link_method != 'probabilistic' or e.match_probability >= {float(threshold)!r}
+    """)
+    unknown = con.sql(
+        "select count(*) from _person_link_edges where node_l is null or node_r is null or method_rank is null"
+    ).fetchall()[0][0]
+    if unknown:
+        raise ValueError(f"{unknown} edges refer to records that are not nodes or have an unknown link method")
+    nodes = con.sql("select pnc_code from _person_link_nodes order by node").to_arrow_table()
+    links = con.sql("select * from _person_link_edges").to_arrow_table()
+
+    def column(table: pa.Table, name: str) -> np.ndarray:
+        return table.column(name).to_numpy()
+
+    result = cluster_nodes(
+        nodes.num_rows,
+        column(links, "node_l"),
+        column(links, "node_r"),
+        column(links, "match_probability").astype(float),
+        column(links, "method_rank"),
+        column(links, "same_district"),
+        column(nodes, "pnc_code"),
+        threshold,
+    )
+    del links
+    con.register(
+        "_person_link_result",
+        pa.table(
+            {
+                "node": np.arange(nodes.num_rows, dtype=np.int64),
+                "label": result.labels,
+                "method_rank": result.method_rank,
+                "probability": result.probability,
+            }
+        ),
+    )
+    # The person id comes from the smallest record id of each cluster, so it is stable between runs.
+    methods = ", ".join(f"'{m}'" for m in (*METHOD_PRIORITY, "none"))
+    con.execute(f"""
+        create or replace temp table {PERSON_LINKS_TABLE} as
+        select
+            n.record_id,
+            'P' || upper(left(sha256(min(n.record_id) over (partition by r.label)), 12)) as person_id,
+            [{methods}][r.method_rank + 1] as link_method,
+            case when r.method_rank < {len(METHOD_PRIORITY)} then r.probability end as match_probability
+        from _person_link_nodes as n
+        inner join _person_link_result as r using (node)
+    """)
+    con.unregister("_person_link_result")
+    return con.table(PERSON_LINKS_TABLE)
+
+
+def cluster(records: pa.Table, edges: pa.Table, threshold: float) -> pa.Table:
+    """``cluster_in_database`` on Arrow tables: record_id, person_id, link_method, match_probability."""
+    con = duckdb.connect()
+    con.register("records", records)
+    con.register("edges", edges)
+    result = cluster_in_database(con, "records", "edges", threshold).order("record_id").to_arrow_table()
+    con.close()
+    return result

@@ -118,14 +118,28 @@ def comparisons(cols: PersonColumns) -> list[ComparisonCreator]:
 
 
 def blocking_rules(cols: PersonColumns, options: ModelOptions) -> list[BlockingRuleCreator | str]:
-    """Rules that generate the pairs scored; each catches matches the others miss."""
+    """Rules that generate the pairs scored; each catches matches the others miss.
+
+    Every rule keeps its blocks small at national scale: no rule joins on a date of birth or on a name
+    alone, since a day of birth is shared by some 300 people among ten million and common names by
+    thousands, so such rules grow with the square of the population. Names and dates of birth are paired
+    instead, with the date of birth's known errors (day and month swapped, a mistyped day, the wrong year,
+    missing) spelled out."""
     f, s, d = cols.forename, cols.surname, cols.date_of_birth
+    same_names = f'l."{f}" = r."{f}" and l."{s}" = r."{s}"'
     rules: list[BlockingRuleCreator | str] = [
-        f'l."{d}" = r."{d}" and substr(l."{s}", 1, 1) = substr(r."{s}", 1, 1)',
-        f'l."{d}" = r."{d}" and substr(l."{f}", 1, 1) = substr(r."{f}", 1, 1)',
-        block_on(f, s),
+        # Forename variants (typos, nicknames, aliases): same date of birth, surnames alike at the start.
+        f'l."{d}" = r."{d}" and substr(l."{s}", 1, 3) = substr(r."{s}", 1, 3)',
+        # Surname changes and typos: same date of birth, forenames alike at the start.
+        f'l."{d}" = r."{d}" and substr(l."{f}", 1, 3) = substr(r."{f}", 1, 3)',
+        # Same names, date of birth recorded differently: the same year (day and month swapped, day
+        # mistyped), the same day of the year (the wrong year), or missing on one side.
+        f'{same_names} and year(l."{d}") = year(r."{d}")',
+        f'{same_names} and month(l."{d}") = month(r."{d}") and day(l."{d}") = day(r."{d}")',
+        f'{same_names} and l."{d}" is null',
+        f'{same_names} and r."{d}" is null',
+        # Forename and surname swapped.
         f'l."{d}" = r."{d}" and l."{f}" = r."{s}" and l."{s}" = r."{f}"',
-        f'year(l."{d}") = year(r."{d}") and l."{s}" = r."{s}" and substr(l."{f}", 1, 2) = substr(r."{f}", 1, 2)',
     ]
     if cols.postcode:
         rules.append(f'l."{cols.postcode}" = r."{cols.postcode}" and substr(l."{f}", 1, 1) = substr(r."{f}", 1, 1)')
@@ -149,7 +163,7 @@ def settings(cols: PersonColumns, options: ModelOptions) -> SettingsCreator:
 @dataclass
 class TrainedModel:
     linker: Linker
-    db_api: DuckDBAPI
+    con: duckdb.DuckDBPyConnection  # the DuckDB database Splink works in
     unique_id: str
 
     def parameters(self) -> dict:
@@ -157,14 +171,19 @@ class TrainedModel:
 
 
 def train(
-    records: pa.Table, cols: PersonColumns, options: ModelOptions | None = None, threads: int = 2
+    records: pa.Table | str,
+    cols: PersonColumns,
+    options: ModelOptions | None = None,
+    threads: int = 2,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> TrainedModel:
-    """Estimate the model's parameters on ``records`` (an Arrow table with the columns named in ``cols``).
+    """Estimate the model's parameters on ``records``: an Arrow table with the columns named in ``cols``,
+    or the name of a table or view in ``con``.
 
-    Splink works in its own in-memory DuckDB database, so its many intermediate tables never reach the
-    warehouse and nothing depends on the caller's transaction."""
+    Splink works in its own DuckDB database (an in-memory one unless ``con`` is given), so its many
+    intermediate tables never reach the warehouse and nothing depends on the caller's transaction."""
     options = options or ModelOptions()
-    con = duckdb.connect(config={"threads": threads})
+    con = con or duckdb.connect(config={"threads": threads})
     db_api = DuckDBAPI(connection=con)
     frame = db_api.register(records, dataset_display_name="records")
     linker = Linker(frame, settings(cols, options), log_level=logging.WARNING)
@@ -181,18 +200,25 @@ def train(
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on(f, s), estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
     )
-    return TrainedModel(linker=linker, db_api=db_api, unique_id=cols.unique_id)
+    return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id)
 
 
-def predict_edges(model: TrainedModel, options: ModelOptions | None = None) -> pa.Table:
-    """Scored pairs at or above the minimum probability: unique_id_l, unique_id_r, match_probability,
-    match_weight."""
+def predict_table(model: TrainedModel, options: ModelOptions | None = None) -> str:
+    """Score the pairs the blocking rules generate, keeping those at or above the minimum probability, into
+    a table of the model's DuckDB database; returns its name. Columns: ``<unique_id>_l``, ``<unique_id>_r``,
+    match_probability, match_weight (and others)."""
     options = options or ModelOptions()
     predictions = model.linker.inference.predict(
         threshold_match_probability=options.min_match_probability, warning_mode="never"
     )
+    return predictions.physical_name
+
+
+def predict_edges(model: TrainedModel, options: ModelOptions | None = None) -> pa.Table:
+    """Scored pairs at or above the minimum probability as an Arrow table: unique_id_l, unique_id_r,
+    match_probability, match_weight."""
     uid = model.unique_id
-    edges = predictions.query_sql(
-        f'select "{uid}_l" as unique_id_l, "{uid}_r" as unique_id_r, match_probability, match_weight from {{this}}'
-    )
-    return edges.as_pyarrow_table()
+    table = predict_table(model, options)
+    return model.con.sql(
+        f'select "{uid}_l" as unique_id_l, "{uid}_r" as unique_id_r, match_probability, match_weight from {table}'
+    ).to_arrow_table()

@@ -110,18 +110,6 @@ def evaluate(
     links = warehouse.sql(
         "select source_system, source_table, source_record_id, person_id from linked.person_links"
     ).to_arrow_table()
-    records = warehouse.sql("""
-        select i.record_id, i.source_system, i.source_table, i.source_record_id, t.pnc_id_trusted,
-               i.postcode_district
-        from linkage.person_identities as i inner join linkage.trusted_pnc_ids as t using (record_id)
-        order by i.record_id
-    """).to_arrow_table()
-    edges = warehouse.sql("""
-        select record_id_l, record_id_r, 1.0::double as match_probability, link_method
-        from linkage.deterministic_edges
-        union all
-        select record_id_l, record_id_r, match_probability, link_method from linkage.match_edges
-    """).to_arrow_table()
     con = duckdb.connect()
     parts = []
     _evaluated(con, links, truth_dir)
@@ -143,9 +131,21 @@ def evaluate(
         from ({SYSTEM_PAIR_SQL})
     """).to_arrow_table()
     )
-    for other in thresholds:
-        if abs(other - threshold) < 1e-12:
-            continue
+    others = [other for other in thresholds if abs(other - threshold) >= 1e-12]
+    if others:
+        records = warehouse.sql("""
+            select i.record_id, i.source_system, i.source_table, i.source_record_id, t.pnc_id_trusted,
+                   i.postcode_district
+            from linkage.person_identities as i inner join linkage.trusted_pnc_ids as t using (record_id)
+            order by i.record_id
+        """).to_arrow_table()
+        edges = warehouse.sql("""
+            select record_id_l, record_id_r, 1.0::double as match_probability, link_method
+            from linkage.deterministic_edges
+            union all
+            select record_id_l, record_id_r, match_probability, link_method from linkage.match_edges
+        """).to_arrow_table()
+    for other in others:
         reclustered = cluster(records, edges, other)
         relinked = pa.table(
             {
