@@ -58,6 +58,21 @@
 {%- endmacro %}
 
 
+{% macro possible_date(column, extracted_at='extracted_at') -%}
+    {#- The date, or null when it is impossible (see is_impossible_date). -#}
+    case when not {{ is_impossible_date(column, extracted_at) }} then {{ column }} end
+{%- endmacro %}
+
+
+{% macro is_date_doubtful(text_column, column, extracted_at='extracted_at') -%}
+    {#- A date was recorded but did not parse, or parsed to an impossible date. -#}
+    (
+        {{ text_column }} is not null
+        and ({{ column }} is null or {{ is_impossible_date(column, extracted_at) }})
+    )
+{%- endmacro %}
+
+
 {% macro quarantine_reason(checks) -%}
     {#- checks: list of (condition, reason, column) in priority order; the first that holds wins. -#}
     case

@@ -83,15 +83,10 @@ final as (
         {{ standardise_name('versions.surname') }} as surname_std,
         {{ standardise_name('versions.forename') }} as forename_std,
         {{ standardise_name('versions.middle_names') }} as middle_names_std,
-        case
-            when not {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
-                then versions.date_of_birth
-        end as date_of_birth,
-        versions.date_of_birth_text is not null
-        and (
-            versions.date_of_birth is null
-            or {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
-        ) as is_date_of_birth_doubtful,
+        {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
+        {{ is_date_doubtful(
+            'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
+        ) }} as is_date_of_birth_doubtful,
         case versions.sex_text
             when 'MALE' then 'M'
             when 'FEMALE' then 'F'

@@ -81,15 +81,10 @@ final as (
         versions.surname_std,
         versions.forename_std,
         versions.middle_names_std,
-        case
-            when not {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
-                then versions.date_of_birth
-        end as date_of_birth,
-        versions.date_of_birth_text is not null
-        and (
-            versions.date_of_birth is null
-            or {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
-        ) as is_date_of_birth_doubtful,
+        {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
+        {{ is_date_doubtful(
+            'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
+        ) }} as is_date_of_birth_doubtful,
         case when versions.sex_code in ('M', 'F') then versions.sex_code end as sex,
         ethnicity_codes.source_value as self_defined_ethnicity_code,
         officer_codes.source_value as officer_ethnicity_code,

@@ -76,15 +76,10 @@ final as (
         versions.surname_std,
         versions.forename_std,
         versions.middle_names_std,
-        case
-            when not {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
-                then versions.date_of_birth
-        end as date_of_birth,
-        versions.date_of_birth_text is not null
-        and (
-            versions.date_of_birth is null
-            or {{ is_impossible_date('versions.date_of_birth', 'versions.extracted_at') }}
-        ) as is_date_of_birth_doubtful,
+        {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
+        {{ is_date_doubtful(
+            'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
+        ) }} as is_date_of_birth_doubtful,
         case versions.gender_code
             when 'MALE' then 'M'
             when 'FEMALE' then 'F'
