@@ -1,5 +1,5 @@
--- possible_date and is_date_doubtful: a date before 1900 or after the extract day is nulled and flagged; a
--- recorded text that did not parse is flagged; nothing recorded is not doubtful.
+-- possible_date and is_date_doubtful: a date before 1900 or after the extract day is nulled and
+-- flagged; a recorded text that did not parse is flagged; nothing recorded is not doubtful.
 -- Returns the cases whose result differs from the expected one; passes when empty.
 
 with
