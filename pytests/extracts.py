@@ -1,0 +1,116 @@
+"""Helpers for the tests that build copies of an extract: copy a world's raw files, change them, build the
+dbt project on the copy, and check that the input was left as it was and that no log names a person.
+
+A copy is a folder laid out like a user's DATA_DIR (``raw/<system>/<table>.parquet``, optionally ``truth/``
+and ``raw/_manifest.json``). The build runs the project in place with its own ``--target-path`` and
+``--log-path`` inside the copy, so several builds never share dbt's artefacts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build of a copy printed and where its warehouse is."""
+
+    returncode: int
+    output: str
+    data_dir: Path
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "ci.duckdb"
+
+    def query(self, sql: str) -> list[tuple[object, ...]]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+def copy_extract(world: Path, dest: Path, *, manifest: bool = True, truth: bool = False) -> Path:
+    """Copy ``world``'s raw files (and, when asked, its manifest and truth) into ``dest``."""
+    ignore = None if manifest else shutil.ignore_patterns("_manifest.json")
+    shutil.copytree(world / "raw", dest / "raw", ignore=ignore)
+    if truth and (world / "truth").exists():
+        shutil.copytree(world / "truth", dest / "truth")
+    return dest
+
+
+def raw_file(data_dir: Path, system: str, table: str) -> Path:
+    return data_dir / "raw" / system / f"{table}.parquet"
+
+
+def read_raw(data_dir: Path, system: str, table: str) -> pa.Table:
+    return pq.read_table(raw_file(data_dir, system, table))
+
+
+def write_raw(data_dir: Path, system: str, table: str, data: pa.Table) -> None:
+    """Replace a raw file of the copy (the test's own input, never a user's)."""
+    pq.write_table(data, raw_file(data_dir, system, table))
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def build_extract(data_dir: Path, *args: str, timeout: int = 900) -> BuildResult:
+    """``dbt seed`` then ``dbt build`` (target ``ci``) on the copy in ``data_dir``; output captured, never
+    raises. Extra ``args`` go to ``dbt build`` (e.g. ``--vars``)."""
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    common = [
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--target",
+        "ci",
+        "--target-path",
+        str(data_dir / "target"),
+        "--log-path",
+        str(data_dir / "logs"),
+    ]
+    output = []
+    returncode = 0
+    for command in (["seed"], ["build", *args]):
+        completed = subprocess.run(
+            [DBT, *command, *common],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        output.append(completed.stdout + completed.stderr)
+        returncode = completed.returncode
+        if returncode:
+            break
+    log_file = data_dir / "logs" / "dbt.log"
+    if log_file.exists():
+        output.append(log_file.read_text(errors="replace"))
+    return BuildResult(returncode=returncode, output="\n".join(output), data_dir=data_dir)
+
+
+def identifying_values_in(text: str, values: Iterable[str]) -> list[str]:
+    """The identifying values (names, dates of birth, postcodes, ids) that occur in ``text``."""
+    return sorted({value for value in values if value and len(value) >= 4 and value in text})
