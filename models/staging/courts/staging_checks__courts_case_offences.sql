@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('courts', 'case_offences') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("case_offence_id is null", "missing_required", "case_offence_id"),
     ("case_id is null", "missing_required", "case_id"),
     ("defendant_id is null", "missing_required", "defendant_id"),
@@ -32,7 +33,7 @@ with
 
 source as (
 
-    select * from {{ source('courts', 'case_offences') }}
+    {{ raw_source('courts', 'case_offences') }}
 
 ),
 
@@ -53,6 +54,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('case_offence_id') }} as case_offence_id,
         {{ clean_code('case_id') }} as case_id,
         {{ clean_code('defendant_id') }} as defendant_id,

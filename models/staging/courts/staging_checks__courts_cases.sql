@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('courts', 'cases') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("case_id is null", "missing_required", "case_id"),
     ("court_code is null", "missing_required", "court_code"),
     ("court_type is null", "missing_required", "court_type"),
@@ -22,7 +23,7 @@ with
 
 source as (
 
-    select * from {{ source('courts', 'cases') }}
+    {{ raw_source('courts', 'cases') }}
 
 ),
 
@@ -37,6 +38,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('case_id') }} as case_id,
         {{ clean_code('court_code') }} as court_code,
         {{ clean_code('court_type') }} as court_type,

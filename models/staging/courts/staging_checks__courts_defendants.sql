@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('courts', 'defendants') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("defendant_id is null", "missing_required", "defendant_id"),
     ("case_id is null", "missing_required", "case_id"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
@@ -12,7 +13,7 @@ with
 
 source as (
 
-    select * from {{ source('courts', 'defendants') }}
+    {{ raw_source('courts', 'defendants') }}
 
 ),
 
@@ -29,6 +30,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('defendant_id') }} as defendant_id,
         {{ clean_code('case_id') }} as case_id,
         coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,

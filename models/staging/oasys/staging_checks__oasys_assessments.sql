@@ -1,4 +1,5 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('oasys', 'assessments') %}
 {#- The ten need scores (reference.assessment_needs), each 0-2. -#}
@@ -7,7 +8,7 @@
     'lifestyle_need', 'drugs_need', 'alcohol_need', 'emotional_wellbeing_need',
     'thinking_behaviour_need', 'attitudes_need',
 ] %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("assessment_id is null or assessment_date_text is null or (crn is null and prison_number is null)",
      "missing_required", "assessment_id, assessment_date or crn and prison_number"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
@@ -31,7 +32,7 @@ with
 
 source as (
 
-    select * from {{ source('oasys', 'assessments') }}
+    {{ raw_source('oasys', 'assessments') }}
 
 ),
 
@@ -40,6 +41,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('assessment_id') }} as assessment_id,
         {{ clean_code('crn') }} as crn,
         {{ clean_code('prison_number') }} as prison_number,

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('pnc', 'offence_outcomes') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("is_missing_key or pnc_id_as_recorded is null or offence_code is null or offence_date_text is null",
      "missing_required", "offence_record_id, pnc_id, offence_code or offence_date"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
@@ -25,7 +26,7 @@ with
 
 source as (
 
-    select * from {{ source('pnc', 'offence_outcomes') }}
+    {{ raw_source('pnc', 'offence_outcomes') }}
 
 ),
 
@@ -58,6 +59,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ is_blank('offence_record_id') }} as is_missing_key,
         {{ clean_code('offence_record_id') }} as offence_record_id,
         {{ clean_code('pnc_id') }} as pnc_id_as_recorded,

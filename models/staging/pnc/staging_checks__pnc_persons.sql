@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('pnc', 'persons') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("pnc_id is null", "missing_required", "pnc_id"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "pnc_id"),
@@ -11,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('pnc', 'persons') }}
+    {{ raw_source('pnc', 'persons') }}
 
 ),
 
@@ -36,6 +37,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
         {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
         {{ clean_text('surname') }} as surname,

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('prisons', 'custodial_spells') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("spell_id is null", "missing_required", "spell_id"),
     ("prison_number is null", "missing_required", "prison_number"),
     ("establishment_code is null", "missing_required", "establishment_code"),
@@ -27,7 +28,7 @@ with
 
 source as (
 
-    select * from {{ source('prisons', 'custodial_spells') }}
+    {{ raw_source('prisons', 'custodial_spells') }}
 
 ),
 
@@ -58,6 +59,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('spell_id') }} as spell_id,
         {{ clean_code('prison_number') }} as prison_number,
         {{ clean_code('establishment_code') }} as establishment_code,

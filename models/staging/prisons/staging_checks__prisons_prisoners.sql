@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('prisons', 'prisoners') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("prison_number is null", "missing_required", "prison_number"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "prison_number"),
@@ -11,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('prisons', 'prisoners') }}
+    {{ raw_source('prisons', 'prisoners') }}
 
 ),
 
@@ -28,6 +29,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('prison_number') }} as prison_number,
         coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
         {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,

@@ -1,8 +1,9 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('probation', 'events') %}
 {#- The expected end date is a plan and may lie after the extract: never checked as impossible. -#}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("event_id is null or crn is null or event_type_as_recorded is null or start_date_text is null",
      "missing_required", "event_id, crn, event_type or start_date"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
@@ -23,7 +24,7 @@ with
 
 source as (
 
-    select * from {{ source('probation', 'events') }}
+    {{ raw_source('probation', 'events') }}
 
 ),
 
@@ -47,6 +48,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('event_id') }} as event_id,
         {{ clean_code('crn') }} as crn,
         {{ clean_code('event_type') }} as event_type_as_recorded,

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
+-- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('probation', 'people') %}
-{%- set checks = [
+{%- set checks = invalid_encoding_checks(raw_columns) + [
     ("crn is null", "missing_required", "crn"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "crn"),
@@ -11,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('probation', 'people') }}
+    {{ raw_source('probation', 'people') }}
 
 ),
 
@@ -30,6 +31,7 @@ cleaned as (
     select
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
+        invalid_encoding_column,
         {{ clean_code('crn') }} as crn,
         coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
         {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
