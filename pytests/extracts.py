@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -114,3 +115,22 @@ def build_extract(data_dir: Path, *args: str, timeout: int = 900) -> BuildResult
 def identifying_values_in(text: str, values: Iterable[str]) -> list[str]:
     """The identifying values (names, dates of birth, postcodes, ids) that occur in ``text``."""
     return sorted({value for value in values if value and len(value) >= 4 and value in text})
+
+
+@cache
+def project_code_text() -> str:
+    """The text of the dbt project's own files (SQL, YAML, seeds, docs). Its macro tests hold made-up names
+    and dates (``SMITH``, ``JOHN``) that every dbt.log repeats, so those say nothing about a leak."""
+    parts = []
+    for folder in ("models", "macros", "tests", "seeds", "snapshots", "analyses", "docs"):
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".sql", ".yml", ".csv", ".md"}:
+                parts.append(path.read_text(errors="replace"))
+    return "\n".join(parts)
+
+
+def distinctive_values(values: Iterable[str]) -> set[str]:
+    """The identifying values that do not occur in the project's own files: the ones whose presence in a
+    build's output can only come from the extract."""
+    code = project_code_text()
+    return {value for value in values if value and value not in code}

@@ -1,6 +1,7 @@
 {#-
     The extract date of every source table, and so the `data_as_of` of the warehouse: the last day the
-    sources could record anything. The derived layer's follow-up completeness is judged against it.
+    sources could record anything. The derived layer's follow-up completeness is judged against it. A table
+    with no staged row has no extract date and no row here (audit.raw_contract warns about an empty file).
 -#}
 
 with
@@ -24,6 +25,7 @@ final as (
         extracted_at,
         cast(extracted_at as date) as data_as_of
     from extracts
+    where extracted_at is not null
 
 )
 
