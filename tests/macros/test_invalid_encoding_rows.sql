@@ -1,6 +1,7 @@
--- invalid_encoding_rows: of two readings of the same rows, one with invalid bytes replaced by `?` and one
--- with them dropped, exactly the rows whose text differs are returned, with the first differing column in
--- the order given; a genuine `?` and nulls are not flagged. Returns the differences; passes when empty.
+-- invalid_encoding_rows: of two readings of the same rows, one with invalid bytes replaced by `?`
+-- and one with them dropped, exactly the rows whose text differs are returned, with the first
+-- differing column in the order given; a genuine `?` and nulls are not flagged.
+-- Returns the differences; passes when empty.
 with
 
 replaced (file_row_number, surname, forename) as (

@@ -1,16 +1,18 @@
--- raw_contract_compare: a file with a column of the wrong type, a missing column, an extra column and no
--- rows gives exactly those four findings (names compared case-insensitively); a file that keeps its
--- contract gives none. Returns the differences; passes when empty.
+-- raw_contract_compare: a file with a column of the wrong type, a missing column, an extra column
+-- and no rows gives exactly those four findings (names compared case-insensitively); a file that
+-- keeps its contract gives none. Returns the differences; passes when empty.
 {%- set table = {
     'source_system': 'sys',
     'source_table': 'sys.people',
-    'file_path': '/data/raw/sys/people.parquet',
+    'file_path': '/raw/people.parquet',
     'columns': [
-        ('person_id', 'varchar'), ('Surname', 'varchar'), ('birth_date', 'varchar'), ('postcode', 'varchar'),
+        ('person_id', 'varchar'), ('Surname', 'varchar'),
+        ('birth_date', 'varchar'), ('postcode', 'varchar'),
     ],
 } %}
 {%- set found_columns = [
-    ('person_id', 'VARCHAR'), ('surname', 'VARCHAR'), ('birth_date', 'BIGINT'), ('nickname', 'VARCHAR'),
+    ('person_id', 'VARCHAR'), ('surname', 'VARCHAR'),
+    ('birth_date', 'BIGINT'), ('nickname', 'VARCHAR'),
 ] %}
 
 with
@@ -30,19 +32,19 @@ sound as (
 expected (source_table, file_path, column_name, check_name, expected, found, severity) as (
     values
     (
-        'sys.people', '/data/raw/sys/people.parquet', 'birth_date', 'wrong_type', 'varchar', 'bigint',
+        'sys.people', '/raw/people.parquet', 'birth_date', 'wrong_type', 'varchar', 'bigint',
         'error'
     ),
     (
-        'sys.people', '/data/raw/sys/people.parquet', 'postcode', 'missing_column', 'a varchar column',
+        'sys.people', '/raw/people.parquet', 'postcode', 'missing_column', 'a varchar column',
         'no such column', 'error'
     ),
     (
-        'sys.people', '/data/raw/sys/people.parquet', 'nickname', 'extra_column', 'no such column',
+        'sys.people', '/raw/people.parquet', 'nickname', 'extra_column', 'no such column',
         'a varchar column', {{ sql_string(repeat_offending.raw_contract_severity('extra_column')) }}
     ),
     (
-        'sys.people', '/data/raw/sys/people.parquet', null, 'empty_table', 'at least one row', '0 rows',
+        'sys.people', '/raw/people.parquet', null, 'empty_table', 'at least one row', '0 rows',
         {{ sql_string(repeat_offending.raw_contract_severity('empty_table')) }}
     )
 ),
@@ -65,8 +67,15 @@ unexpected as (
 ),
 
 sound_findings as (
-    select 'finding on a sound file' as problem, source_table, file_path, column_name, check_name, expected,
-        found, severity
+    select
+        'finding on a sound file' as problem,
+        source_table,
+        file_path,
+        column_name,
+        check_name,
+        expected,
+        found,
+        severity
     from sound
 )
 
