@@ -2,7 +2,8 @@
 
 The contract (`repeat_offending.synthetic.raw_schema`) is the single description of the raw tables, shared
 with the generator; this script renders it as `models/staging/<system>/_<system>__sources.yml`. A test
-(`pytests/test_sources_yaml.py`) fails when a committed file differs from what this script writes.
+(`test_sources_yaml_matches_the_raw_contract` in `pytests/test_raw_contract.py`) fails when a committed file
+differs from what this script writes.
 
 Usage: python scripts/write_sources_yaml.py [--check]
 """
