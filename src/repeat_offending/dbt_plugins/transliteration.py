@@ -3,8 +3,9 @@
 Person linkage compares standardised names (``standardise_name``, macros/cleaning/), which keep only the
 letters ``A``-``Z``. A name written in another script (Cyrillic, Greek, Arabic, Chinese...) or in full-width
 forms would standardise to nothing, so its person could not be linked on name. This function turns the text
-into ASCII first: Unicode NFKC normalisation (full-width ``ＳＭＩＴＨ`` → ``SMITH``, ligatures split), then
-transliteration by ``text-unidecode`` (``Иванов`` → ``Ivanov``, ``Παπαδόπουλος`` → ``Papadopoulos``).
+into ASCII first: Unicode NFKC normalisation (full-width forms to their ASCII letters, U+FF33 to ``S``;
+ligatures split), then transliteration by ``text-unidecode`` (``Иванов`` → ``Ivanov``, ``Παπαδόπουλος`` →
+``Papadopoulos``).
 
 The SQL calls it only for values with a character outside ASCII (``duckdb__transliterate_to_latin`` in
 macros/cross_db/), so its Python cost scales with the few such names, not with the population.
@@ -17,6 +18,7 @@ Enabled in profiles.yml for every target::
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from typing import Any
 
@@ -36,15 +38,13 @@ def register(connection: Any) -> None:
     """Register the function on a DuckDB connection (a no-op when it is already there)."""
     import duckdb
 
-    try:
+    with contextlib.suppress(duckdb.NotImplementedException):  # already registered on this connection
         connection.create_function(
             FUNCTION_NAME,
             transliterate_to_latin,
             [duckdb.sqltype("VARCHAR")],
             duckdb.sqltype("VARCHAR"),
         )
-    except duckdb.NotImplementedException:  # already registered on this connection
-        pass
 
 
 class Plugin(BasePlugin):
