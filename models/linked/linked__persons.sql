@@ -167,7 +167,8 @@ linked_records as (
         person_links.source_table,
         person_links.source_table = 'pnc.persons' as is_pnc_record,
         person_records.date_of_birth,
-        coalesce(person_records.is_date_of_birth_after_events, false) as is_date_of_birth_after_events,
+        coalesce(person_records.is_date_of_birth_after_events, false)
+            as is_date_of_birth_after_events,
         person_records.sex,
         person_records.ethnicity_group,
         person_records.forename,

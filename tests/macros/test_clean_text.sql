@@ -1,6 +1,6 @@
--- clean_text: control and bidirectional formatting characters removed, trimmed, internal runs of
--- whitespace collapsed to one space, case kept, blank -> null; has_control_characters flags the values
--- it repairs.
+-- clean_text: control and bidirectional formatting characters removed, trimmed, internal runs
+-- of whitespace collapsed to one space, case kept, blank -> null; has_control_characters flags
+-- the values it repairs.
 -- Returns the cases whose result differs from the expected value; passes when empty.
 with
 

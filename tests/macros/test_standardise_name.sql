@@ -1,5 +1,6 @@
--- standardise_name: other scripts and full-width forms transliterated, upper case, accents stripped, hyphens/dashes/dots -> space, apostrophes
--- and other non-letters removed, spaces collapsed and trimmed, empty -> null.
+-- standardise_name: other scripts and full-width forms transliterated, upper case, accents
+-- stripped, hyphens/dashes/dots -> space, apostrophes and other non-letters removed, spaces
+-- collapsed and trimmed, empty -> null.
 -- Returns the cases whose result differs from the expected value; passes when empty.
 with
 

@@ -1,6 +1,7 @@
-{#- The staged rows of the validation view, with the names standardised for linkage (here, in a table, because
-    standardise_name may call a function only dbt's connections have). An assessment dated before the date
-    of birth is quarantined (date_order) by the validation view. Documented in the folder's YAML. -#}
+{#- The staged rows of the validation view, with the names standardised for linkage (here, in a
+    table, because standardise_name may call a function only dbt's connections have). An assessment
+    dated before the date of birth is quarantined (date_order) by the validation view. Documented in
+    the folder's YAML. -#}
 
 with
 
@@ -39,7 +40,8 @@ final as (
         surname_std,
         forename_std,
         has_control_characters,
-        {{ has_name_without_letters(['surname', 'forename']) }} as has_name_without_letters,
+        {{ has_name_without_letters(['surname', 'forename']) }}
+            as has_name_without_letters,
         date_of_birth,
         is_date_of_birth_doubtful,
         sex,

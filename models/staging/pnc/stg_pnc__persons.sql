@@ -1,6 +1,7 @@
-{#- The staged rows of the validation view, with the names standardised for linkage (here, in a table, because
-    standardise_name may call a function only dbt's connections have) and the date-of-birth chronology
-    check against the same system's records of the person. Documented in the folder's YAML. -#}
+{#- The staged rows of the validation view, with the names standardised for linkage (here, in a
+    table, because standardise_name may call a function only dbt's connections have) and the
+    date-of-birth chronology check against the same system's records of the person. Documented in
+    the folder's YAML. -#}
 
 with
 
@@ -28,7 +29,8 @@ earliest_events as (
 
     select
         pnc_id,
-        min({{ earliest_date(['offence_date', 'outcome_date']) }}) as earliest_event_date
+        min({{ earliest_date(['offence_date', 'outcome_date']) }})
+            as earliest_event_date
     from offence_outcomes
     group by pnc_id
 
@@ -68,7 +70,8 @@ final as (
         forename_std,
         middle_names_std,
         has_control_characters,
-        {{ has_name_without_letters(['surname', 'forename', 'middle_names']) }} as has_name_without_letters,
+        {{ has_name_without_letters(['surname', 'forename', 'middle_names']) }}
+            as has_name_without_letters,
         date_of_birth,
         is_date_of_birth_doubtful,
         {{ is_date_of_birth_after_events('date_of_birth', 'earliest_event_date') }}

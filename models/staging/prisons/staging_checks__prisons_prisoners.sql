@@ -5,7 +5,8 @@
     ("prison_number is null", "missing_required", "prison_number"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "prison_number"),
-    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long", "last_name, first_name or middle_names"),
+    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long",
+     "last_name, first_name or middle_names"),
 ] %}
 
 with
@@ -36,7 +37,8 @@ cleaned as (
         {{ clean_text('last_name') }} as surname,
         {{ clean_text('first_name') }} as forename,
         {{ clean_text('middle_names') }} as middle_names,
-        {{ has_control_characters(['last_name', 'first_name', 'middle_names']) }} as has_control_characters,
+        {{ has_control_characters(['last_name', 'first_name', 'middle_names']) }}
+            as has_control_characters,
         {{ clean_text('birth_date') }} as date_of_birth_text,
         {{ parse_date('birth_date', '%Y-%m-%d') }} as date_of_birth,
         {{ clean_code('sex') }} as sex_code,

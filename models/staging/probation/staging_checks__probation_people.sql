@@ -5,7 +5,8 @@
     ("crn is null", "missing_required", "crn"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "crn"),
-    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long", "surname, first_name or second_name"),
+    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long",
+     "surname, first_name or second_name"),
 ] %}
 
 with
@@ -38,7 +39,8 @@ cleaned as (
         {{ clean_text('surname') }} as surname,
         {{ clean_text('first_name') }} as forename,
         {{ clean_text('second_name') }} as middle_names,
-        {{ has_control_characters(['surname', 'first_name', 'second_name']) }} as has_control_characters,
+        {{ has_control_characters(['surname', 'first_name', 'second_name']) }}
+            as has_control_characters,
         {{ clean_text('date_of_birth') }} as date_of_birth_text,
         {{ parse_date('date_of_birth', '%d-%b-%Y', fallback_iso=true) }} as date_of_birth,
         {{ clean_code('gender') }} as gender_code,
