@@ -4,8 +4,9 @@
 {%- endmacro %}
 
 {% macro default__standardise_name(column) -%}
+    {#- 0. other scripts and full-width forms transliterated to Latin letters (engine-specific) -#}
     {#- 1. upper case; letters that accent stripping leaves alone are spelt out -#}
-    {%- set upper_case = namespace(value='upper(' ~ column ~ ')') -%}
+    {%- set upper_case = namespace(value='upper(' ~ transliterate_to_latin(column) ~ ')') -%}
     {%- for letter, spelling in [('ẞ', 'SS'), ('ß', 'SS'), ('Æ', 'AE'), ('Œ', 'OE'), ('Ø', 'O'), ('Ł', 'L'), ('Đ', 'D'), ('Þ', 'TH')] -%}
         {%- set upper_case.value = 'replace(' ~ upper_case.value ~ ", '" ~ letter ~ "', '" ~ spelling ~ "')" -%}
     {%- endfor -%}

@@ -89,3 +89,33 @@
 {% macro default__jaro_winkler(left, right) -%}
     jaro_winkler_similarity({{ left }}, {{ right }})
 {%- endmacro %}
+
+
+{% macro control_characters_regex() -%}
+    {#- C0 controls other than tab, line feed and carriage return (whitespace, tidied by clean_text), DEL,
+        C1 controls, and the bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F,
+        U+202A-U+202E, U+2066-U+2069). `\x{...}` escapes are understood by RE2, Java and PCRE. -#}
+    {{ return('[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{7F}-\\x{9F}\\x{200E}\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]') }}
+{%- endmacro %}
+
+
+{% macro transliterate_to_latin(expression) -%}
+    {{ return(adapter.dispatch('transliterate_to_latin', 'repeat_offending')(expression)) }}
+{%- endmacro %}
+
+{% macro default__transliterate_to_latin(expression) -%}
+    {#- No portable transliteration: the value is left as it is, and standardise_name's own steps handle
+        Latin letters with accents. An adapter with a transliteration function adds its own version. -#}
+    {{ expression }}
+{%- endmacro %}
+
+{% macro duckdb__transliterate_to_latin(expression) -%}
+    {#- NFKC then transliteration to ASCII by the Python function `transliterate_to_latin` that the
+        dbt-duckdb plugin repeat_offending.dbt_plugins.transliteration registers; only values with a
+        character outside ASCII reach Python (CASE evaluates a branch for its own rows only). -#}
+    case
+        when regexp_matches({{ expression }}, '[^\x{0}-\x{7F}]')
+            then transliterate_to_latin({{ expression }})
+        else {{ expression }}
+    end
+{%- endmacro %}

@@ -73,6 +73,51 @@
 {%- endmacro %}
 
 
+{% macro is_name_too_long(columns) -%}
+    {#- Whether a name (cleaned text) is longer than var('max_name_length') characters. -#}
+    (
+        {%- for column in columns %}
+        coalesce(length({{ column }}) > {{ var('max_name_length') | int }}, false){{ " or" if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro has_name_without_letters(columns) -%}
+    {#- Whether a name was recorded (`<column>` not null) but standardises to nothing (`<column>_std` null):
+        no letter left after transliteration, so the name cannot be used for linkage. -#}
+    (
+        {%- for column in columns %}
+        ({{ column }} is not null and {{ column }}_std is null){{ " or" if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro earliest_date(columns) -%}
+    {#- The earliest non-null of the date columns (null when all are null), on every engine: `least` ignores
+        nulls on some engines and returns null on others, so each argument is coalesced with the rest. -#}
+    {%- if columns | length == 1 -%}
+        {{ columns[0] }}
+    {%- else -%}
+        least(
+            {%- for column in columns %}
+            coalesce({{ ([column] + (columns | reject('equalto', column) | list)) | join(', ') }})
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro is_date_of_birth_after_events(date_of_birth, earliest_event_date) -%}
+    {#- A recorded date of birth later than the earliest offence, sentence, custody or supervision date the
+        same system holds for the person: one of the two is a recording error, and the date of birth must
+        not decide the person's age (linked.persons passes it over). -#}
+    coalesce({{ date_of_birth }} > {{ earliest_event_date }}, false)
+{%- endmacro %}
+
+
 {% macro quarantine_reason(checks) -%}
     {#- checks: list of (condition, reason, column) in priority order; the first that holds wins. -#}
     case

@@ -87,6 +87,7 @@ person_records as (
         'pnc.persons' as source_table,
         pnc_id as source_record_id,
         date_of_birth,
+        is_date_of_birth_after_events,
         sex,
         ethnicity_group,
         forename_std as forename,
@@ -101,6 +102,7 @@ person_records as (
         'courts.defendants' as source_table,
         defendant_id as source_record_id,
         date_of_birth,
+        is_date_of_birth_after_events,
         sex,
         ethnicity_group,
         forename_std as forename,
@@ -115,6 +117,7 @@ person_records as (
         'prisons.prisoners' as source_table,
         prison_number as source_record_id,
         date_of_birth,
+        is_date_of_birth_after_events,
         sex,
         ethnicity_group,
         forename_std as forename,
@@ -129,6 +132,7 @@ person_records as (
         'probation.people' as source_table,
         crn as source_record_id,
         date_of_birth,
+        is_date_of_birth_after_events,
         sex,
         ethnicity_group,
         forename_std as forename,
@@ -143,6 +147,7 @@ person_records as (
         'oasys.assessments' as source_table,
         assessment_id as source_record_id,
         date_of_birth,
+        false as is_date_of_birth_after_events,
         sex,
         null as ethnicity_group,
         forename_std as forename,
@@ -162,6 +167,8 @@ linked_records as (
         person_links.source_table,
         person_links.source_table = 'pnc.persons' as is_pnc_record,
         person_records.date_of_birth,
+        coalesce(person_records.is_date_of_birth_after_events, false)
+            as is_date_of_birth_after_events,
         person_records.sex,
         person_records.ethnicity_group,
         person_records.forename,
@@ -193,7 +200,8 @@ candidates as (
         is_pnc_record,
         last_updated_at
     from linked_records
-    where date_of_birth is not null
+    -- a date of birth later than the person's events in its system never survives
+    where date_of_birth is not null and not is_date_of_birth_after_events
 
     union all
 
@@ -362,6 +370,9 @@ record_counts as (
         sum(case when source_table = 'prisons.prisoners' then 1 else 0 end) as prison_records,
         sum(case when source_table = 'probation.people' then 1 else 0 end) as probation_records,
         sum(case when source_table = 'oasys.assessments' then 1 else 0 end) as assessment_records,
+        sum(
+            case when date_of_birth is not null and is_date_of_birth_after_events then 1 else 0 end
+        ) as date_of_birth_after_events_records,
         max(last_updated_at) as last_updated_at
     from linked_records
     group by person_id
@@ -430,6 +441,8 @@ final as (
         survivors.surname,
         survivors.date_of_birth,
         cast(extract(year from survivors.date_of_birth) as integer) as year_of_birth,
+        survivors.date_of_birth is null
+        and record_counts.date_of_birth_after_events_records > 0 as is_date_of_birth_withheld,
         survivors.sex,
         coalesce(survivors.ethnicity_group, 'Not stated') as ethnicity_group,
         survivors.postcode,
@@ -446,6 +459,7 @@ final as (
         record_counts.prison_records,
         record_counts.probation_records,
         record_counts.assessment_records,
+        record_counts.date_of_birth_after_events_records,
         record_counts.last_updated_at
     from record_counts
     left join survivors on record_counts.person_id = survivors.person_id

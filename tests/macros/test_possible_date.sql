@@ -12,6 +12,8 @@ cases (date_text, parsed, extracted_at, expected_date, expected_doubtful) as (
     ('30/06/2025', date '2025-06-30', timestamp '2025-06-30 23:59:59', date '2025-06-30', false),
     ('01/07/2025', date '2025-07-01', timestamp '2025-06-30 23:59:59', null, true),
     ('31/02/1980', null, timestamp '2025-06-30 23:59:59', null, true),
+    ('04/03/1800', date '1800-03-04', timestamp '2025-06-30 23:59:59', null, true),
+    ('04/03/2200', date '2200-03-04', timestamp '2025-06-30 23:59:59', null, true),
     (null, null, timestamp '2025-06-30 23:59:59', null, false)
 ),
 

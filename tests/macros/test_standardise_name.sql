@@ -1,5 +1,6 @@
--- standardise_name: upper case, accents stripped, hyphens/dashes/dots -> space, apostrophes
--- and other non-letters removed, spaces collapsed and trimmed, empty -> null.
+-- standardise_name: other scripts and full-width forms transliterated, upper case, accents
+-- stripped, hyphens/dashes/dots -> space, apostrophes and other non-letters removed, spaces
+-- collapsed and trimmed, empty -> null.
 -- Returns the cases whose result differs from the expected value; passes when empty.
 with
 
@@ -25,7 +26,15 @@ cases (input_value, expected) as (
     ('Smith , John', 'SMITH JOHN'),
     ('Smith2', 'SMITH'),
     ('a' || chr(9) || 'b', 'A B'),
+    ('Иванов', 'IVANOV'),
+    ('Παπαδόπουλος', 'PAPADOPOULOS'),
+    ('Ｓｍｉｔｈ', 'SMITH'),
+    ('ＯＢＲＩＥＮ－ＪＯＮＥＳ', 'OBRIEN JONES'),
+    ('محمد', 'MHMD'),
+    ('王', 'WANG'),
+    ('Ðorđe', 'DORDE'),
     ('---', null),
+    ('123 ☺', null),
     ('', null),
     (null, null)
 ),

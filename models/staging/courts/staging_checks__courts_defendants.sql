@@ -7,6 +7,7 @@
     ("case_id is null", "missing_required", "case_id"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "defendant_id"),
+    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long", "surname or forenames"),
 ] %}
 
 with
@@ -38,6 +39,7 @@ cleaned as (
         nullif({{ trim_whitespace('pnc_id') }}, '') as pnc_id_as_recorded,
         {{ clean_text('surname') }} as surname,
         {{ clean_text('forenames') }} as forenames,
+        {{ has_control_characters(['surname', 'forenames']) }} as has_control_characters,
         {{ clean_text('date_of_birth') }} as date_of_birth_text,
         {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth,
         {{ clean_code('sex') }} as sex_text,
@@ -82,9 +84,7 @@ final as (
         versions.surname,
         versions.forename,
         versions.middle_names,
-        {{ standardise_name('versions.surname') }} as surname_std,
-        {{ standardise_name('versions.forename') }} as forename_std,
-        {{ standardise_name('versions.middle_names') }} as middle_names_std,
+        versions.has_control_characters,
         {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
         {{ is_date_doubtful(
             'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'

@@ -1,8 +1,59 @@
+{#- The staged rows of the validation view, with the names standardised for linkage (here, in a
+    table, because standardise_name may call a function only dbt's connections have) and the
+    date-of-birth chronology check against the same system's records of the person. Documented in
+    the folder's YAML. -#}
+
 with
 
 validated as (
 
     select * from {{ ref('staging_checks__courts_defendants') }}
+
+),
+
+case_offences as (
+
+    select * from {{ ref('stg_courts__case_offences') }}
+
+),
+
+staged as (
+
+    select * from validated
+    where quarantine_reason is null
+
+),
+
+-- the earliest offence, verdict or sentence date of each defendant's offences in the case
+earliest_events as (
+
+    select
+        defendant_id,
+        min({{ earliest_date(['offence_date', 'verdict_date', 'sentence_date']) }})
+            as earliest_event_date
+    from case_offences
+    group by defendant_id
+
+),
+
+standardised as (
+
+    select
+        *,
+        {{ standardise_name('surname') }} as surname_std,
+        {{ standardise_name('forename') }} as forename_std,
+        {{ standardise_name('middle_names') }} as middle_names_std
+    from staged
+
+),
+
+chronology as (
+
+    select
+        standardised.*,
+        earliest_events.earliest_event_date
+    from standardised
+    left join earliest_events on standardised.defendant_id = earliest_events.defendant_id
 
 ),
 
@@ -21,8 +72,13 @@ final as (
         surname_std,
         forename_std,
         middle_names_std,
+        has_control_characters,
+        {{ has_name_without_letters(['surname', 'forename', 'middle_names']) }}
+            as has_name_without_letters,
         date_of_birth,
         is_date_of_birth_doubtful,
+        {{ is_date_of_birth_after_events('date_of_birth', 'earliest_event_date') }}
+            as is_date_of_birth_after_events,
         sex,
         self_defined_ethnicity_code,
         ethnicity_group,
@@ -31,8 +87,7 @@ final as (
         is_postcode_doubtful,
         last_updated_at,
         extracted_at
-    from validated
-    where quarantine_reason is null
+    from chronology
 
 )
 

@@ -27,6 +27,9 @@
         (need ~ "_number not between 0 and 2", "implausible_value", need)
     ) %}
 {%- endfor %}
+{%- do checks.append(
+    (is_name_too_long(['surname', 'forename']), "text_too_long", "family_name or forename")
+) %}
 
 with
 
@@ -47,8 +50,7 @@ cleaned as (
         {{ clean_code('prison_number') }} as prison_number,
         {{ clean_text('family_name') }} as surname,
         {{ clean_text('forename') }} as forename,
-        {{ standardise_name('family_name') }} as surname_std,
-        {{ standardise_name('forename') }} as forename_std,
+        {{ has_control_characters(['family_name', 'forename']) }} as has_control_characters,
         {{ clean_text('date_of_birth') }} as date_of_birth_text,
         {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth_parsed,
         {{ clean_code('gender') }} as gender_code,
@@ -91,8 +93,7 @@ final as (
         prison_number,
         surname,
         forename,
-        surname_std,
-        forename_std,
+        has_control_characters,
         date_of_birth,
         date_of_birth_text is not null and date_of_birth is null as is_date_of_birth_doubtful,
         case when gender_code in ('M', 'F') then gender_code end as sex,

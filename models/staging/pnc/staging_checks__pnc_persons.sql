@@ -6,6 +6,8 @@
     ("pnc_id is null", "missing_required", "pnc_id"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "pnc_id"),
+    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long",
+     "surname, forename_1 or forename_2"),
 ] %}
 
 with
@@ -43,9 +45,8 @@ cleaned as (
         {{ clean_text('surname') }} as surname,
         {{ clean_text('forename_1') }} as forename,
         {{ clean_text('forename_2') }} as middle_names,
-        {{ standardise_name('surname') }} as surname_std,
-        {{ standardise_name('forename_1') }} as forename_std,
-        {{ standardise_name('forename_2') }} as middle_names_std,
+        {{ has_control_characters(['surname', 'forename_1', 'forename_2']) }}
+            as has_control_characters,
         {{ clean_text('date_of_birth') }} as date_of_birth_text,
         {{ parse_date('date_of_birth', '%d/%m/%Y', fallback_iso=true) }} as date_of_birth,
         {{ clean_code('sex') }} as sex_code,
@@ -80,9 +81,7 @@ final as (
         versions.surname,
         versions.forename,
         versions.middle_names,
-        versions.surname_std,
-        versions.forename_std,
-        versions.middle_names_std,
+        versions.has_control_characters,
         {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
         {{ is_date_doubtful(
             'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'

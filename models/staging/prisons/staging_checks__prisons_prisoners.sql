@@ -6,6 +6,8 @@
     ("prison_number is null", "missing_required", "prison_number"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "prison_number"),
+    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long",
+     "last_name, first_name or middle_names"),
 ] %}
 
 with
@@ -37,9 +39,8 @@ cleaned as (
         {{ clean_text('last_name') }} as surname,
         {{ clean_text('first_name') }} as forename,
         {{ clean_text('middle_names') }} as middle_names,
-        {{ standardise_name('last_name') }} as surname_std,
-        {{ standardise_name('first_name') }} as forename_std,
-        {{ standardise_name('middle_names') }} as middle_names_std,
+        {{ has_control_characters(['last_name', 'first_name', 'middle_names']) }}
+            as has_control_characters,
         {{ clean_text('birth_date') }} as date_of_birth_text,
         {{ parse_date('birth_date', '%Y-%m-%d') }} as date_of_birth,
         {{ clean_code('sex') }} as sex_code,
@@ -73,9 +74,7 @@ final as (
         versions.surname,
         versions.forename,
         versions.middle_names,
-        versions.surname_std,
-        versions.forename_std,
-        versions.middle_names_std,
+        versions.has_control_characters,
         {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
         {{ is_date_doubtful(
             'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'

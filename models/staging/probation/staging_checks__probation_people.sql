@@ -6,6 +6,8 @@
     ("crn is null", "missing_required", "crn"),
     ("exact_duplicate_number > 1", "duplicate_row", ""),
     ("key_version_number > 1", "duplicate_key", "crn"),
+    (is_name_too_long(['surname', 'forename', 'middle_names']), "text_too_long",
+     "surname, first_name or second_name"),
 ] %}
 
 with
@@ -39,9 +41,8 @@ cleaned as (
         {{ clean_text('surname') }} as surname,
         {{ clean_text('first_name') }} as forename,
         {{ clean_text('second_name') }} as middle_names,
-        {{ standardise_name('surname') }} as surname_std,
-        {{ standardise_name('first_name') }} as forename_std,
-        {{ standardise_name('second_name') }} as middle_names_std,
+        {{ has_control_characters(['surname', 'first_name', 'second_name']) }}
+            as has_control_characters,
         {{ clean_text('date_of_birth') }} as date_of_birth_text,
         {{ parse_date('date_of_birth', '%d-%b-%Y', fallback_iso=true) }} as date_of_birth,
         {{ clean_code('gender') }} as gender_code,
@@ -75,9 +76,7 @@ final as (
         versions.surname,
         versions.forename,
         versions.middle_names,
-        versions.surname_std,
-        versions.forename_std,
-        versions.middle_names_std,
+        versions.has_control_characters,
         {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
         {{ is_date_doubtful(
             'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
