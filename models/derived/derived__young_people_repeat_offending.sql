@@ -242,23 +242,17 @@ conviction_occasions as (
 
 ),
 
-occasions_ranked as (
-
-    select
-        *,
-        row_number() over (partition by person_id order by conviction_date) as occasion_number
-    from conviction_occasions
-
-),
-
+-- the first conviction is the occasion that convicted the earliest offence: occasions are ordered
+-- by offence date, not conviction date (docs/methodology.md section 3), so its age is the lowest
+-- age at offence of any occasion, 10 to 18 for every cohort member whatever the court delays
 conviction_counts as (
 
     select
         person_id,
         sum(is_youth_conviction) as youth_convictions,
         sum(is_adult_conviction) as adult_convictions,
-        max(case when occasion_number = 1 then age_at_offence end) as age_at_first_conviction
-    from occasions_ranked
+        min(age_at_offence) as age_at_first_conviction
+    from conviction_occasions
     group by person_id
 
 ),
