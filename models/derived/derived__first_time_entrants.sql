@@ -1,5 +1,5 @@
 {#-
-    First-time entrants to the justice system (METHODOLOGY section 3; doc block
+    First-time entrants to the justice system (docs/methodology.md section 3; doc block
     first_time_entrants): one row per person whose first counted proven offence (recordable, not a
     breach; a caution or a conviction) was committed aged 10-17, with the year and kind of that
     first outcome.

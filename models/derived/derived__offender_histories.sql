@@ -1,8 +1,8 @@
 {#-
-    Offender histories (METHODOLOGY section 4; doc block offender_histories): one row per linked
-    person with demographics, their proven offending (counted proven offences only: recordable and
-    not a breach), their sentences, custody releases, offence groups and latest assessment needs,
-    all as of data_as_of (the earliest extract date of the sources).
+    Offender histories (docs/methodology.md section 4; doc block offender_histories): one row per
+    linked person with demographics, their proven offending (counted proven offences only:
+    recordable and not a breach), their sentences, custody releases, offence groups and latest
+    assessment needs, all as of data_as_of (the earliest extract date of the sources).
 -#}
 
 with

@@ -1,8 +1,9 @@
 {#-
-    Proven reoffending (METHODOLOGY section 2): one row per person per cohort quarter, for the earliest
-    eligible index event of the quarter, with the person's previous offences, reoffences in the
-    follow-up year proven by the end of the waiting period, and the breakdowns of the published tables.
-    The rules and the project's choices are in the doc blocks of models/derived/_derived__docs.md.
+    Proven reoffending (docs/methodology.md section 2): one row per person per cohort quarter, for
+    the earliest eligible index event of the quarter, with the person's previous offences,
+    reoffences in the follow-up year proven by the end of the waiting period, and the breakdowns of
+    the published tables. The rules and the project's choices are in the doc blocks of
+    models/derived/_derived__docs.md.
 -#}
 
 {%- set string_type = api.Column.translate_type('string') -%}

@@ -1,8 +1,8 @@
 {#-
-    Young people's repeat offending (METHODOLOGY section 3; doc block youth_cohort): the people
-    convicted of at least one counted offence committed in the cohort year Y while aged 18, one row
-    each, with their offending as children (youth convictions, cautions, custody) and as adults,
-    and their needs from the offender assessment nearest the cohort conviction. Y is the var
+    Young people's repeat offending (docs/methodology.md section 3; doc block youth_cohort): the
+    people convicted of at least one counted offence committed in the cohort year Y while aged 18,
+    one row each, with their offending as children (youth convictions, cautions, custody) and as
+    adults, and their needs from the offender assessment nearest the cohort conviction. Y is the var
     `young_people_cohort_year`; null means the latest year with complete data.
 -#}
 
@@ -226,8 +226,9 @@ cohort_convictions as (
 
 ),
 
--- conviction occasions: one per person and conviction date (METHODOLOGY section 3); youth when an
--- offence of the occasion was committed aged 10-17, adult when one was committed aged 18 or over
+-- conviction occasions: one per person and conviction date (docs/methodology.md section 3); youth
+-- when an offence of the occasion was committed aged 10-17, adult when one was committed aged 18
+-- or over
 conviction_occasions as (
 
     select
