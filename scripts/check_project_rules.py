@@ -1,7 +1,7 @@
 """Check the dbt-project-evaluator rules the project adopts, on dbt's manifest.
 
 The dbt-project-evaluator package cannot be installed here, so the rules we adopt from it
-(/work/shared/reference/CONVENTIONS.md, README "Conventions") are checked from `target/manifest.json`:
+(README "Conventions") are checked from `target/manifest.json`:
 
 - ``documentation_coverage``: every model, seed, snapshot, source table and exposure has a description, and
   so has every column its YAML lists (a contracted model lists all its columns); every project macro has a

@@ -1,4 +1,4 @@
-"""Fit and validate a reconviction model on derived.risk_model_inputs (METHODOLOGY section 5).
+"""Fit and validate a reconviction model on derived.risk_model_inputs (docs/methodology.md section 5).
 
 Shows that the derived dataset is fit for risk assessment modelling: a logistic regression of `is_reoffender`
 (proven reoffence within the follow-up year) on what was known on the index date, trained on earlier cohort

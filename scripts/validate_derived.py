@@ -1,6 +1,6 @@
 """Validate derived.proven_reoffending against proven reoffending recomputed from the ground truth.
 
-The generator's independent implementation of METHODOLOGY section 2
+The generator's independent implementation of docs/methodology.md section 2
 (`repeat_offending.synthetic.truth_measures.cohort_relation`) computes the cohort of every quarter from the
 world's `truth/` folder alone, with `data_as_of` from `raw/_manifest.json`. The warehouse computes it from the
 raw extracts, after cleaning, quarantine and person linkage. The two must agree but for the records that

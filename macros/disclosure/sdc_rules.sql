@@ -1,6 +1,7 @@
 {#-
-    Statistical disclosure control (METHODOLOGY section 6): the threshold, the marker codes, primary
-    suppression, rounding and the values and markers of published counts and ratios. Portable SQL.
+    Statistical disclosure control (docs/methodology.md section 6): the threshold, the marker
+    codes, primary suppression, rounding and the values and markers of published counts and ratios.
+    Portable SQL.
     Documented in _disclosure__macros.yml; the secondary suppression is in sdc_suppress.sql.
 -#}
 

@@ -1,8 +1,8 @@
 {#-
-    First-time entrants to the justice system (METHODOLOGY section 3; doc block
+    First-time entrants to the justice system (docs/methodology.md section 3; doc block
     first_time_entrants): one row per person whose first counted proven offence (recordable, not a
     breach; a caution or a conviction) was committed aged 10-17, with the year and kind of that
-    first outcome.
+    first outcome. The first proven offence comes from derived_int.first_proven_offences.
 -#}
 
 with
@@ -13,9 +13,9 @@ persons as (
 
 ),
 
-proven_offences as (
+first_proven_offences as (
 
-    select * from {{ ref('linked__proven_offences') }}
+    select * from {{ ref('derived_int__first_proven_offences') }}
 
 ),
 
@@ -31,33 +31,11 @@ data_as_of as (
 
 ),
 
-counted_offences as (
-
-    select proven_offences.*
-    from proven_offences
-    cross join data_as_of
-    where proven_offences.is_counted and proven_offences.proven_date <= data_as_of.data_as_of
-
-),
-
--- the first proven offence: earliest proven date, then earliest offence date, then the most
--- serious, then the lowest id (the same rule as offender histories)
-offences_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by person_id
-            order by proven_date, offence_date, seriousness_rank, proven_offence_id
-        ) as offence_number
-    from counted_offences
-
-),
-
+-- the first proven offence (derived_int.first_proven_offences) committed aged 10-17
 first_offences as (
 
-    select * from offences_ranked
-    where offence_number = 1 and age_at_offence between 10 and 17
+    select * from first_proven_offences
+    where age_at_first_proven_offence between 10 and 17
 
 ),
 
@@ -66,15 +44,15 @@ final as (
     select
         first_offences.person_id,
         data_as_of.data_as_of,
-        first_offences.proven_date as first_proven_date,
-        cast(extract(year from first_offences.proven_date) as integer) as fte_year,
+        first_offences.first_proven_date,
+        cast(extract(year from first_offences.first_proven_date) as integer) as fte_year,
         -- the year is complete when the day after data_as_of falls in a later year
-        cast(extract(year from first_offences.proven_date) as integer)
+        cast(extract(year from first_offences.first_proven_date) as integer)
         < cast(extract(year from {{ dbt.dateadd('day', 1, 'data_as_of.data_as_of') }}) as integer)
             as is_fte_year_complete,
-        first_offences.age_at_offence as age_at_first_proven_offence,
-        first_offences.outcome_type as first_outcome_type,
-        first_offences.offence_group as first_offence_group,
+        first_offences.age_at_first_proven_offence,
+        first_offences.first_outcome_type,
+        first_offences.first_offence_group,
         persons.sex,
         persons.ethnicity_group,
         persons.region_code,

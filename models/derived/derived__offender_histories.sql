@@ -1,8 +1,8 @@
 {#-
-    Offender histories (METHODOLOGY section 4; doc block offender_histories): one row per linked
-    person with demographics, their proven offending (counted proven offences only: recordable and
-    not a breach), their sentences, custody releases, offence groups and latest assessment needs,
-    all as of data_as_of (the earliest extract date of the sources).
+    Offender histories (docs/methodology.md section 4; doc block offender_histories): one row per
+    linked person with demographics, their proven offending (counted proven offences only:
+    recordable and not a breach), their sentences, custody releases, offence groups and latest
+    assessment needs, all as of data_as_of (the earliest extract date of the sources).
 -#}
 
 with
@@ -16,6 +16,12 @@ persons as (
 proven_offences as (
 
     select * from {{ ref('linked__proven_offences') }}
+
+),
+
+first_proven_offences as (
+
+    select * from {{ ref('derived_int__first_proven_offences') }}
 
 ),
 
@@ -58,34 +64,18 @@ counted_offences as (
 
 ),
 
--- the first proven offence: earliest proven date, then earliest offence date, then the most
--- serious, then the lowest id
-offences_ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by person_id
-            order by proven_date, offence_date, seriousness_rank, proven_offence_id
-        ) as offence_number
-    from counted_offences
-
-),
-
 offence_counts as (
 
     select
         person_id,
-        min(proven_date) as first_proven_offence_date,
         max(proven_date) as last_proven_offence_date,
-        max(case when offence_number = 1 then age_at_offence end) as age_at_first_proven_offence,
         count(*) as proven_offences,
         sum(case when is_juvenile_at_offence then 1 else 0 end) as proven_offences_as_juvenile,
         sum(case when not is_juvenile_at_offence then 1 else 0 end) as proven_offences_as_adult,
         count(distinct case when outcome_type = 'caution' then proven_date end) as cautions,
         count(distinct conviction_occasion_id) as conviction_occasions,
         count(distinct offence_group_code) as distinct_offence_groups
-    from offences_ranked
+    from counted_offences
     group by person_id
 
 ),
@@ -190,9 +180,11 @@ final as (
         persons.region_name,
         persons.police_force_code,
         persons.deprivation_decile,
-        offence_counts.first_proven_offence_date,
+        -- the first proven offence, as derived_int.first_proven_offences defines it
+        first_proven_offences.first_proven_date as first_proven_offence_date,
         offence_counts.last_proven_offence_date,
-        cast(offence_counts.age_at_first_proven_offence as integer) as age_at_first_proven_offence,
+        cast(first_proven_offences.age_at_first_proven_offence as integer)
+            as age_at_first_proven_offence,
         cast(coalesce(offence_counts.proven_offences, 0) as integer) as proven_offences,
         cast(coalesce(offence_counts.proven_offences_as_juvenile, 0) as integer)
             as proven_offences_as_juvenile,
@@ -225,6 +217,7 @@ final as (
     from persons
     cross join data_as_of
     left join offence_counts on persons.person_id = offence_counts.person_id
+    left join first_proven_offences on persons.person_id = first_proven_offences.person_id
     left join most_frequent_groups on persons.person_id = most_frequent_groups.person_id
     left join sentence_counts on persons.person_id = sentence_counts.person_id
     left join release_counts on persons.person_id = release_counts.person_id

@@ -1,8 +1,9 @@
 {#-
-    Proven reoffending (METHODOLOGY section 2): one row per person per cohort quarter, for the earliest
-    eligible index event of the quarter, with the person's previous offences, reoffences in the
-    follow-up year proven by the end of the waiting period, and the breakdowns of the published tables.
-    The rules and the project's choices are in the doc blocks of models/derived/_derived__docs.md.
+    Proven reoffending (docs/methodology.md section 2): one row per person per cohort quarter, for
+    the earliest eligible index event of the quarter, with the person's previous offences,
+    reoffences in the follow-up year proven by the end of the waiting period, and the breakdowns of
+    the published tables. The rules and the project's choices are in the doc blocks of
+    models/derived/_derived__docs.md.
 -#}
 
 {%- set string_type = api.Column.translate_type('string') -%}
@@ -105,12 +106,16 @@ events_with_people as (
 
 ),
 
--- Only events on or after the 10th birthday; events of people with no known date of birth are
--- kept.
+-- Only events up to data_as_of (a source extracted later than another can hold events after it)
+-- and on or after the 10th birthday; events of people with no known date of birth are kept.
 eligible_events as (
 
-    select * from events_with_people
-    where age_at_index is null or age_at_index >= 10
+    select events_with_people.*
+    from events_with_people
+    cross join data_as_of
+    where
+        events_with_people.index_date <= data_as_of.data_as_of
+        and (events_with_people.age_at_index is null or events_with_people.age_at_index >= 10)
 
 ),
 

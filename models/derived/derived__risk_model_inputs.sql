@@ -1,9 +1,9 @@
 {#-
-    Inputs for risk assessment models (METHODOLOGY section 5): one row per proven-reoffending index event
-    with the features known on the index date (criminal history before it, the latest assessment before
-    it) and the outcomes of derived.proven_reoffending. Every history feature is taken from records dated
-    strictly before the index date, so that nothing on or after it can leak in (doc block
-    `risk_model_inputs_no_leakage`).
+    Inputs for risk assessment models (docs/methodology.md section 5): one row per
+    proven-reoffending index event with the features known on the index date (criminal history
+    before it, the latest assessment before it) and the outcomes of derived.proven_reoffending.
+    Every history feature is taken from records dated strictly before the index date, so that
+    nothing on or after it can leak in (doc block `risk_model_inputs_no_leakage`).
 -#}
 
 with

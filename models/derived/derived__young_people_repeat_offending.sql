@@ -1,8 +1,8 @@
 {#-
-    Young people's repeat offending (METHODOLOGY section 3; doc block youth_cohort): the people
-    convicted of at least one counted offence committed in the cohort year Y while aged 18, one row
-    each, with their offending as children (youth convictions, cautions, custody) and as adults,
-    and their needs from the offender assessment nearest the cohort conviction. Y is the var
+    Young people's repeat offending (docs/methodology.md section 3; doc block youth_cohort): the
+    people convicted of at least one counted offence committed in the cohort year Y while aged 18,
+    one row each, with their offending as children (youth convictions, cautions, custody) and as
+    adults, and their needs from the offender assessment nearest the cohort conviction. Y is the var
     `young_people_cohort_year`; null means the latest year with complete data.
 -#}
 
@@ -226,8 +226,9 @@ cohort_convictions as (
 
 ),
 
--- conviction occasions: one per person and conviction date (METHODOLOGY section 3); youth when an
--- offence of the occasion was committed aged 10-17, adult when one was committed aged 18 or over
+-- conviction occasions: one per person and conviction date (docs/methodology.md section 3); youth
+-- when an offence of the occasion was committed aged 10-17, adult when one was committed aged 18
+-- or over
 conviction_occasions as (
 
     select
@@ -242,23 +243,17 @@ conviction_occasions as (
 
 ),
 
-occasions_ranked as (
-
-    select
-        *,
-        row_number() over (partition by person_id order by conviction_date) as occasion_number
-    from conviction_occasions
-
-),
-
+-- the first conviction is the occasion that convicted the earliest offence: occasions are ordered
+-- by offence date, not conviction date (docs/methodology.md section 3), so its age is the lowest
+-- age at offence of any occasion, 10 to 18 for every cohort member whatever the court delays
 conviction_counts as (
 
     select
         person_id,
         sum(is_youth_conviction) as youth_convictions,
         sum(is_adult_conviction) as adult_convictions,
-        max(case when occasion_number = 1 then age_at_offence end) as age_at_first_conviction
-    from occasions_ranked
+        min(age_at_offence) as age_at_first_conviction
+    from conviction_occasions
     group by person_id
 
 ),

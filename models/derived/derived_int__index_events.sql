@@ -1,9 +1,10 @@
 {#-
-    Every event that can start a proven-reoffending cohort (METHODOLOGY section 2, doc block
-    `derived_index_events`), at any age and on any date: releases from sentenced custody, non-custodial
-    sentencing occasions at court that include a counted offence, and caution occasions that include a
-    counted offence, each with its index disposal and principal (index) offence. Choosing one event per
-    person per quarter and the age rule are left to derived.proven_reoffending.
+    Every event that can start a proven-reoffending cohort (docs/methodology.md section 2, doc block
+    `derived_index_events`), at any age and on any date: releases from sentenced custody,
+    non-custodial sentencing occasions at court that include a counted offence, and caution
+    occasions that include a counted offence, each with its index disposal and principal (index)
+    offence. Choosing one event per person per quarter and the age rule are left to
+    derived.proven_reoffending.
 -#}
 
 with

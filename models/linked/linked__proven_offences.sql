@@ -1,6 +1,6 @@
 {#-
-    Proven offences (METHODOLOGY section 1): the offences of linked_checks.proven_offences that pass
-    its checks. The rows left out are in audit.linked_exclusions.
+    Proven offences (docs/methodology.md section 1): the offences of linked_checks.proven_offences
+    that pass its checks. The rows left out are in audit.linked_exclusions.
 -#}
 
 with

@@ -2,9 +2,9 @@
 
 {#-
     Every proven offence of the PNC (outcome a conviction or a caution, with an outcome date) with
-    its person and the checks of METHODOLOGY section 1: one row per staged offence outcome that is
-    proven, with `exclusion_reason` null when it is a proven offence of linked.proven_offences and
-    set when it is left out (listed in audit.linked_exclusions).
+    its person and the checks of docs/methodology.md section 1: one row per staged offence outcome
+    that is proven, with `exclusion_reason` null when it is a proven offence of
+    linked.proven_offences and set when it is left out (listed in audit.linked_exclusions).
 -#}
 
 with

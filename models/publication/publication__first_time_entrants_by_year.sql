@@ -1,8 +1,8 @@
 {#-
-    First-time entrants to the justice system (aged 10-17 at their first proven offence; METHODOLOGY
-    section 3) by year of their first caution or conviction, in total and by age at the offence,
-    kind of first outcome and offence group, complete years only, after disclosure control (section
-    6).
+    First-time entrants to the justice system (aged 10-17 at their first proven offence;
+    docs/methodology.md section 3) by year of their first caution or conviction, in total and by age
+    at the offence, kind of first outcome and offence group, complete years only, after disclosure
+    control (section 6).
 -#}
 
 with

@@ -1,8 +1,8 @@
 {#-
     Proven reoffending by cohort year for juveniles and adults, by age band, sex, ethnicity group,
-    index offence group, index disposal group, previous offences band and region (METHODOLOGY
-    section 2), complete cohorts only, after disclosure control (section 6). The cells of the three
-    proven reoffending tables are protected together:
+    index offence group, index disposal group, previous offences band and region
+    (docs/methodology.md section 2), complete cohorts only, after disclosure control (section 6).
+    The cells of the three proven reoffending tables are protected together:
     macros/publication/publication_proven_reoffending.sql.
 -#}
 

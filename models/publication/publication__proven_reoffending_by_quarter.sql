@@ -1,7 +1,7 @@
 {#-
-    Proven reoffending by cohort quarter, for juveniles, adults and all offenders (METHODOLOGY
-    section 2), complete cohorts only, after disclosure control (section 6). The cells of the three
-    proven reoffending tables are protected together:
+    Proven reoffending by cohort quarter, for juveniles, adults and all offenders
+    (docs/methodology.md section 2), complete cohorts only, after disclosure control (section 6).
+    The cells of the three proven reoffending tables are protected together:
     macros/publication/publication_proven_reoffending.sql.
 -#}
 

@@ -1,9 +1,9 @@
 {#-
-    Adult convictions of the young people's cohort by their number of youth convictions (METHODOLOGY
-    section 3), complete cohorts only, after disclosure control (section 6): each youth conviction
-    band in its offender group, and the totals of prolific young offenders, the other cohort members
-    and all. The people are the cells of publication.young_people_characteristics (breakdown
-    youth_conviction_band).
+    Adult convictions of the young people's cohort by their number of youth convictions
+    (docs/methodology.md section 3), complete cohorts only, after disclosure control (section 6):
+    each youth conviction band in its offender group, and the totals of prolific young offenders,
+    the other cohort members and all. The people are the cells of
+    publication.young_people_characteristics (breakdown youth_conviction_band).
 -#}
 
 with

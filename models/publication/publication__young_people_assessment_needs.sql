@@ -1,7 +1,7 @@
 {#-
-    Criminogenic needs of the young people's cohort (METHODOLOGY section 3): for each need of the
-    offender assessment, the share of assessed prolific young offenders, other cohort members and
-    all with the need scored 2 (a significant problem), complete cohorts only, after disclosure
+    Criminogenic needs of the young people's cohort (docs/methodology.md section 3): for each need
+    of the offender assessment, the share of assessed prolific young offenders, other cohort members
+    and all with the need scored 2 (a significant problem), complete cohorts only, after disclosure
     control (section 6).
 -#}
 

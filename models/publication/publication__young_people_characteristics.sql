@@ -1,8 +1,9 @@
 {#-
-    Repeat offending by children and young people (METHODOLOGY section 3): prolific young offenders
-    (PYO, 3 or more youth convictions) against the other members of the cohort, by characteristic,
-    complete cohorts only, after disclosure control (section 6). The cells of the three young people
-    tables are protected together: macros/publication/publication_young_people.sql.
+    Repeat offending by children and young people (docs/methodology.md section 3): prolific young
+    offenders (PYO, 3 or more youth convictions) against the other members of the cohort, by
+    characteristic, complete cohorts only, after disclosure control (section 6). The cells of the
+    three young people tables are protected together:
+    macros/publication/publication_young_people.sql.
 -#}
 
 with

@@ -3,7 +3,7 @@
 These describe *behaviour* (how often people offend, how the police and courts respond, how long things
 take). The published statistics the world is checked against (reoffending rates and the like) are never
 parameters: they emerge from this behaviour and are measured by ``truth_measures`` and the calibration test.
-Sources for the orders of magnitude are in ``../shared/reference/domain-research.md``.
+Sources for the orders of magnitude are the publications listed in ``docs/methodology.md`` section 9.
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def proven_offences(cfg: WorldConfig, ref: Reference, world: World) -> pa.Table:
 
 
 def index_events(cfg: WorldConfig, ref: Reference, world: World) -> pa.Table:
-    """Every true event that can start a proven-reoffending cohort (METHODOLOGY section 2), at any age."""
+    """Every true event that can start a proven-reoffending cohort (docs/methodology.md section 2), at any age."""
     ep, off, sp = world.episodes, world.offences, world.spells
     a = cfg.as_of_day
     codes = ref.offences.code

@@ -1,4 +1,4 @@
-"""Proven reoffending (METHODOLOGY section 2) computed from the ground truth alone.
+"""Proven reoffending (docs/methodology.md section 2) computed from the ground truth alone.
 
 This is an independent implementation of the headline measures, written against `truth/` rather than the
 warehouse, used to calibrate the synthetic world and to validate the derived layer: the difference between
