@@ -5,6 +5,10 @@
 #   make help             every target
 #
 # Parameters can be given on the command line: `make build PEOPLE=50000 SEED=7 DATA_DIR=/scratch/world`.
+#
+# DATA_DIR/raw is read only unless the generator wrote it (raw/_generated_by.json): a folder without that
+# marker is an extract, built as it is; a generated world is replaced only by `make generate` or by `make
+# build` given world parameters. Paths may contain spaces: recipes quote them ("$$DATA_DIR").
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -30,14 +34,25 @@ AS_OF ?= 2025-06-30
 NOISE_RATE ?= 0.1
 BAD_ROW_RATE ?= 0.005
 DATA_DIR ?= $(CURDIR)/data
-# dbt (profiles.yml, sources) reads DATA_DIR from the environment and expects an absolute path.
-override DATA_DIR := $(abspath $(DATA_DIR))
+# dbt (profiles.yml, sources) reads DATA_DIR from the environment and expects an absolute path. Made absolute
+# by the shell: make's own functions ($(abspath), ...) split a path with a space into words.
+override DATA_DIR := $(shell realpath -m -- "$(DATA_DIR)")
 export DATA_DIR
+WORLD_VARIABLES = PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE
+# Non-empty when a world parameter was given on the command line: only then may `make build` replace a
+# generated world made with other parameters.
+WORLD_REQUESTED = $(strip $(foreach v,$(WORLD_VARIABLES),$(filter command line,$(origin $(v)))))
 
 # --- dbt -----------------------------------------------------------------------------------------------
 DBT_TARGET ?= dev
 DBT_FLAGS = --profiles-dir . --target $(DBT_TARGET)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# dbt's artefacts (manifest, run results, docs) and logs; builds of other DATA_DIRs (tests, the sweep) use
+# their own so that they never overwrite the project's.
+TARGET_PATH ?= target
+LOG_PATH ?= logs
+export DBT_TARGET_PATH := $(TARGET_PATH)
+export DBT_LOG_PATH := $(LOG_PATH)
 
 # The small world `make test` builds, apart from the default one.
 TEST_PEOPLE ?= 5000
@@ -50,19 +65,39 @@ LINKAGE_MIN_RECALL ?= 0.99
 # Base git ref for `make slim-ci`.
 BASE ?=
 
+# The world sweep (`make sweep`): how many random worlds, and where (one DATA_DIR per world under it).
+SWEEP_WORLDS ?= 12
+SWEEP_DIR ?= $(CURDIR)/data/sweep
+SWEEP_ARGS ?=
+# The sweep `make test` runs: two small random worlds, fresh seeds each run.
+TEST_SWEEP_WORLDS ?= 2
+TEST_SWEEP_PEOPLE ?= 2000-4000
+
 WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-year $(END_YEAR) \
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
-.PHONY: help venv generate data build parse rules lint pytest test test-world docs docs-serve slim-ci clean
+.PHONY: help venv system-deps generate data build parse rules lint pytest test test-world test-sweep sweep docs \
+	docs-serve slim-ci clean
 
 help: ## List the targets
-	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET):"
-	@grep -E '^[a-z][a-z_-]*:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET"
+	@echo "TARGET_PATH LOG_PATH SWEEP_WORLDS SWEEP_DIR SWEEP_ARGS):"
+	@grep -E '^[a-z][a-z_-]*:.*## ' Makefile | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
 # --- environment ---------------------------------------------------------------------------------------
 venv: $(STAMP) ## Create .venv and install the pinned requirements and the project (only when they change)
 
 $(PY):
+	@# Debian splits venv/ensurepip out of the interpreter package: install it when root, else say which.
+	@if ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
+		if [[ $$(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing $(PYTHON)-venv (Debian package)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PYTHON)-venv >/dev/null; \
+		else \
+			echo "$(PYTHON) cannot create virtualenvs: install the Debian package $(PYTHON)-venv (apt-get install $(PYTHON)-venv)" >&2; \
+			exit 1; \
+		fi; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt pyproject.toml | $(PY)
@@ -70,49 +105,66 @@ $(STAMP): requirements.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e .
 	touch $@
 
-# --- data ----------------------------------------------------------------------------------------------
-generate: venv ## Generate the synthetic world into DATA_DIR (always)
-	$(VENV)/bin/generate --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-year $(END_YEAR) \
-		--as-of $(AS_OF) --data-dir $(DATA_DIR) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
-
-data: venv ## Generate the world only if DATA_DIR has none made with these parameters
-	@if $(PY) scripts/world_matches.py --data-dir $(DATA_DIR) $(WORLD_ARGS); then \
-		echo "Using the world in $(DATA_DIR)"; \
-	else \
-		$(MAKE) generate; \
+system-deps: ## Install what the tests need beyond Python (Debian's chromium, as root) or say what is missing
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 \
+			&& ! command -v google-chrome >/dev/null 2>&1; then \
+		if [[ $$(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing chromium (Debian package, for the test that opens the generated docs)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The docs test needs headless Chromium: install the Debian package chromium (apt-get install chromium)" >&2; \
+			exit 1; \
+		fi; \
 	fi
 
+# --- data ----------------------------------------------------------------------------------------------
+generate: venv ## Generate the synthetic world into DATA_DIR (always; refuses a raw/ or truth/ it did not write)
+	$(VENV)/bin/generate $(WORLD_ARGS) --data-dir "$$DATA_DIR"
+
+data: venv ## Generate a world if DATA_DIR has none (or, given world parameters, another); an extract is used as it is
+	@status=0; $(PY) scripts/world_matches.py --data-dir "$$DATA_DIR" $(WORLD_ARGS) \
+		$(if $(WORLD_REQUESTED),--requested) || status=$$?; \
+	case $$status in \
+		0) ;; \
+		10) $(MAKE) generate ;; \
+		*) exit $$status ;; \
+	esac
+
 # --- dbt -----------------------------------------------------------------------------------------------
-build: venv data ## Seed, build and test every model (person linkage included), measure linkage, write the docs
+build: venv data ## Seed, build and test every model on DATA_DIR's world or extract, measure linkage (with truth/), docs
 	$(DBT) seed $(DBT_FLAGS)
 	@# One dbt build runs the whole DAG: staging, person linkage (Python models), linked, derived, audit.
 	$(DBT) build $(DBT_FLAGS)
-	$(PY) scripts/evaluate_linkage.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --truth $(DATA_DIR)/truth \
+	@# Linkage quality against the ground truth: skipped, with one line saying so, when DATA_DIR has no truth/.
+	$(PY) scripts/evaluate_linkage.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" --truth "$$DATA_DIR/truth" \
 		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL)
-	$(PY) scripts/export_research.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output $(DATA_DIR)/exports/research
-	$(PY) scripts/quality_report.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output target/data_quality_report.html \
-		--copy-to $(DATA_DIR)/reports
+	$(PY) scripts/export_research.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" \
+		--output "$$DATA_DIR/exports/research" --manifest "$(TARGET_PATH)/manifest.json"
+	$(PY) scripts/quality_report.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" \
+		--output "$(TARGET_PATH)/data_quality_report.html" --copy-to "$$DATA_DIR/reports"
 	$(DBT) docs generate $(DBT_FLAGS)
 
 parse: venv ## dbt parse, failing on any deprecation warning
-	@mkdir -p target
+	@mkdir -p "$(TARGET_PATH)"
 	$(DBT) parse $(DBT_FLAGS) --no-partial-parse --warn-error-options '{"error": ["Deprecations"]}' \
-		2>&1 | tee target/parse.log
-	@if grep -qi 'deprecat' target/parse.log; then echo "dbt parse reported a deprecation" >&2; exit 1; fi
+		2>&1 | tee "$(TARGET_PATH)/parse.log"
+	@if grep -qi 'deprecat' "$(TARGET_PATH)/parse.log"; then echo "dbt parse reported a deprecation" >&2; exit 1; fi
 
 docs: venv ## Generate the dbt docs site, and target/static_index.html as one offline file
 	$(DBT) docs generate $(DBT_FLAGS) --static
-	$(PY) scripts/quality_report.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --output target/data_quality_report.html
+	$(PY) scripts/quality_report.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" \
+		--output "$(TARGET_PATH)/data_quality_report.html"
 
 docs-serve: docs ## Serve the docs on http://localhost:8080
 	$(DBT) docs serve $(DBT_FLAGS) --port 8080
 
 slim-ci: venv ## Build only what changed against BASE (default origin/main or main) on the small world
-	DATA_DIR=$(TEST_DATA_DIR) PEOPLE=$(TEST_PEOPLE) scripts/slim_ci.sh $(BASE)
+	DATA_DIR="$(TEST_DATA_DIR)" PEOPLE=$(TEST_PEOPLE) scripts/slim_ci.sh $(BASE)
 
 # --- quality -------------------------------------------------------------------------------------------
 rules: parse ## The dbt-project-evaluator rules we adopt, checked on target/manifest.json
-	$(PY) scripts/check_project_rules.py --manifest target/manifest.json --exceptions project_rules_exceptions.yml
+	$(PY) scripts/check_project_rules.py --manifest "$(TARGET_PATH)/manifest.json" \
+		--exceptions project_rules_exceptions.yml
 
 lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(SQLFLUFF) lint models macros tests analyses snapshots
@@ -120,22 +172,28 @@ lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(RUFF) check .
 	$(RUFF) format --check .
 
-pytest: venv ## The Python tests (generator, calibration, linkage, staging against the truth, naming, slim CI)
-	TEST_WORLD_DIR=$(TEST_DATA_DIR) $(PY) -m pytest
+pytest: venv system-deps ## The Python tests (generator, calibration, linkage, staging against the truth, extracts, ...)
+	TEST_WORLD_DIR="$(TEST_DATA_DIR)" $(PY) -m pytest
 
 test-world: venv ## Build and test everything on a small world in its own DATA_DIR (target ci)
-	$(MAKE) build PEOPLE=$(TEST_PEOPLE) DATA_DIR=$(TEST_DATA_DIR) DBT_TARGET=ci
+	$(MAKE) build PEOPLE=$(TEST_PEOPLE) DATA_DIR="$(TEST_DATA_DIR)" DBT_TARGET=ci
 
-test: lint parse rules test-world pytest ## Everything CI checks (pytest uses the small world test-world builds)
+test-sweep: venv ## The world sweep on two small random worlds (fresh seeds each run, printed for replay)
+	$(MAKE) sweep SWEEP_WORLDS=$(TEST_SWEEP_WORLDS) SWEEP_ARGS="--people $(TEST_SWEEP_PEOPLE) $(SWEEP_ARGS)"
+
+test: system-deps lint parse rules test-world pytest test-sweep ## Everything CI checks (installs chromium as root)
+
+sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth; table in data/sweep/sweep.md
+	$(VENV)/bin/sweep --worlds $(SWEEP_WORLDS) --sweep-dir "$(SWEEP_DIR)" $(SWEEP_ARGS)
 
 # --- derived layer -------------------------------------------------------------------------------------
 .PHONY: validate risk-model
 
 validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
-	$(PY) scripts/validate_derived.py --data-dir $(DATA_DIR) --database $(DATA_DIR)/$(DBT_TARGET).duckdb
+	$(PY) scripts/validate_derived.py --data-dir "$$DATA_DIR" --database "$$DATA_DIR/$(DBT_TARGET).duckdb"
 
 risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inputs: AUC, calibration (after build)
-	$(PY) scripts/risk_model.py --database $(DATA_DIR)/$(DBT_TARGET).duckdb --report-dir $(DATA_DIR)/reports
+	$(PY) scripts/risk_model.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" --report-dir "$$DATA_DIR/reports"
 
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache

@@ -2,8 +2,10 @@
 dbt project on the copy, and check that the input was left as it was and that no log names a person.
 
 A copy is a folder laid out like a user's DATA_DIR (``raw/<system>/<table>.parquet``, optionally ``truth/``
-and ``raw/_manifest.json``). The build runs the project in place with its own ``--target-path`` and
-``--log-path`` inside the copy, so several builds never share dbt's artefacts.
+and ``raw/_manifest.json``); it never carries the generator's marker (``_generated_by.json``) unless asked,
+so that it is an extract to every tool. The build runs the project in place with its own ``--target-path`` and
+``--log-path`` inside the copy, so several builds never share dbt's artefacts: ``build_extract`` runs dbt
+itself, ``make_build`` runs ``make build`` as a user would.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from repeat_offending.synthetic.ownership import MARKER_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -43,12 +47,13 @@ class BuildResult:
             return con.execute(sql).fetchall()
 
 
-def copy_extract(world: Path, dest: Path, *, manifest: bool = True, truth: bool = False) -> Path:
-    """Copy ``world``'s raw files (and, when asked, its manifest and truth) into ``dest``."""
-    ignore = None if manifest else shutil.ignore_patterns("_manifest.json")
-    shutil.copytree(world / "raw", dest / "raw", ignore=ignore)
+def copy_extract(world: Path, dest: Path, *, manifest: bool = True, truth: bool = False, marker: bool = False) -> Path:
+    """Copy ``world``'s raw files (and, when asked, its manifest, truth and the generator's marker) into
+    ``dest``."""
+    left_out = [*([] if manifest else ["_manifest.json"]), *([] if marker else [MARKER_NAME])]
+    shutil.copytree(world / "raw", dest / "raw", ignore=shutil.ignore_patterns(*left_out))
     if truth and (world / "truth").exists():
-        shutil.copytree(world / "truth", dest / "truth")
+        shutil.copytree(world / "truth", dest / "truth", ignore=shutil.ignore_patterns(*left_out))
     return dest
 
 
@@ -110,6 +115,67 @@ def build_extract(data_dir: Path, *args: str, timeout: int = 900) -> BuildResult
     if log_file.exists():
         output.append(log_file.read_text(errors="replace"))
     return BuildResult(returncode=returncode, output="\n".join(output), data_dir=data_dir)
+
+
+def make_build(data_dir: Path, *variables: str, target: str = "build", timeout: int = 1800) -> BuildResult:
+    """``make build`` (or another ``target``) on ``data_dir`` with target ``ci``, dbt's artefacts and logs
+    inside ``data_dir``, and extra make ``variables`` (``PEOPLE=5000``); output captured, never raises. Make's
+    variables of the calling make (``make test``) are not passed on."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    completed = subprocess.run(
+        [
+            "make",
+            target,
+            f"DATA_DIR={data_dir}",
+            "DBT_TARGET=ci",
+            f"TARGET_PATH={data_dir / 'target'}",
+            f"LOG_PATH={data_dir / 'logs'}",
+            *variables,
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return BuildResult(completed.returncode, completed.stdout + completed.stderr, data_dir)
+
+
+PUBLIC_SCHEMAS = ("derived", "publication", "research", "linked")
+
+
+def public_table_differences(one: Path, other: Path, schemas: tuple[str, ...] = PUBLIC_SCHEMAS) -> dict[str, int]:
+    """Every table of ``schemas`` in two DuckDB warehouses, compared with EXCEPT ALL both ways: the rows one
+    has and the other has not, by table (only tables that differ). A table in one only counts all its rows."""
+    differences: dict[str, int] = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{one.as_posix()}' as one (read_only)")
+        con.execute(f"attach '{other.as_posix()}' as other (read_only)")
+        listed = ", ".join(f"'{schema}'" for schema in schemas)
+        tables = {
+            catalog: {
+                f"{schema}.{name}"
+                for schema, name in con.execute(
+                    "select table_schema, table_name from information_schema.tables "
+                    f"where table_catalog = ? and table_schema in ({listed})",
+                    [catalog],
+                ).fetchall()
+            }
+            for catalog in ("one", "other")
+        }
+        for table in sorted(tables["one"] | tables["other"]):
+            if table not in tables["one"] or table not in tables["other"]:
+                side = "one" if table in tables["one"] else "other"
+                differences[table] = con.execute(f"select count(*) from {side}.{table}").fetchall()[0][0]
+                continue
+            count = con.execute(
+                f"select (select count(*) from (select * from one.{table} except all select * from other.{table})) "
+                f"+ (select count(*) from (select * from other.{table} except all select * from one.{table}))"
+            ).fetchall()[0][0]
+            if count:
+                differences[table] = count
+    return differences
 
 
 def identifying_values_in(text: str, values: Iterable[str]) -> list[str]:

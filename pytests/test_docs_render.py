@@ -1,5 +1,5 @@
 """The generated docs as analysts see them: `dbt docs generate --static` gives one offline HTML file; headless
-Chromium (Debian's package; .ci/run installs it) opens it, the overview page and the lineage graph must
+Chromium (Debian's package; `make test` installs it) opens it, the overview page and the lineage graph must
 render, and a screenshot of the lineage is saved beside the world's reports."""
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ import pytest
 from repeat_offending.pnc import is_valid_pnc_id
 from repeat_offending.synthetic.defects import DATE_ORDER
 from repeat_offending.synthetic.identity import NOISE_OPS
+from repeat_offending.synthetic.ownership import MARKER_NAME
 from repeat_offending.synthetic.raw_schema import DATE_FORMATS, DEFECT_ACTIONS, SYSTEMS, TABLES, Table, table
 from world_helpers import (
     TRUTH_FILES,
@@ -162,8 +163,8 @@ def _defect_rows_sql(w: World, spec: Table, types: tuple[str, ...]) -> str:
 def test_same_parameters_give_byte_identical_files(multi_chunk_worlds: dict[str, World]) -> None:
     one, two = multi_chunk_worlds["seed7_workers1"], multi_chunk_worlds["seed7_workers2"]
     digests_one, digests_two = file_digests(one.data_dir), file_digests(two.data_dir)
-    expected = {f"raw/{t.system}/{t.name}.parquet" for t in TABLES} | {"raw/_manifest.json"}
-    expected |= {f"truth/{name}.parquet" for name in TRUTH_FILES} | {"truth/_manifest.json"}
+    expected = {f"raw/{t.system}/{t.name}.parquet" for t in TABLES} | {"raw/_manifest.json", f"raw/{MARKER_NAME}"}
+    expected |= {f"truth/{name}.parquet" for name in TRUTH_FILES} | {"truth/_manifest.json", f"truth/{MARKER_NAME}"}
     assert set(digests_one) == expected
     different = sorted(path for path in digests_one if digests_one[path] != digests_two.get(path))
     assert not different, f"one and two workers wrote different files: {different}"
@@ -172,7 +173,11 @@ def test_same_parameters_give_byte_identical_files(multi_chunk_worlds: dict[str,
 def test_different_seeds_give_different_worlds(multi_chunk_worlds: dict[str, World]) -> None:
     seven, eight = multi_chunk_worlds["seed7_workers2"], multi_chunk_worlds["seed8"]
     digests_seven, digests_eight = file_digests(seven.data_dir), file_digests(eight.data_dir)
-    same = sorted(path for path in digests_seven if digests_seven[path] == digests_eight[path])
+    same = sorted(
+        path
+        for path in digests_seven
+        if digests_seven[path] == digests_eight[path] and not path.endswith(MARKER_NAME)  # the same by design
+    )
     assert not same, f"seeds 7 and 8 wrote identical files: {same}"
     spec = table("pnc.persons")
     ids_seven, ids_eight = set(_strings(seven.raw(spec), "pnc_id")), set(_strings(eight.raw(spec), "pnc_id"))
@@ -189,9 +194,10 @@ def test_different_seeds_give_different_worlds(multi_chunk_worlds: dict[str, Wor
 def test_raw_folder_holds_the_contract_tables_and_the_manifest(world: World) -> None:
     raw_dir = world.data_dir / "raw"
     found = {p.relative_to(raw_dir).as_posix() for p in raw_dir.rglob("*") if p.is_file()}
-    assert found == {f"{t.system}/{t.name}.parquet" for t in TABLES} | {"_manifest.json"}
+    assert found == {f"{t.system}/{t.name}.parquet" for t in TABLES} | {"_manifest.json", MARKER_NAME}
     assert {p.name for p in (world.data_dir / "truth").iterdir()} == {f"{name}.parquet" for name in TRUTH_FILES} | {
-        "_manifest.json"
+        "_manifest.json",
+        MARKER_NAME,
     }
     assert not (world.data_dir / ".chunks").exists(), "the generator left its spill folder behind"
 
@@ -991,5 +997,6 @@ def test_cli_writes_a_world(tmp_path: Path) -> None:
             == (manifest["row_counts"][spec.source_table])
         )
     assert {p.name for p in (data_dir / "truth").iterdir()} == {f"{name}.parquet" for name in TRUTH_FILES} | {
-        "_manifest.json"
+        "_manifest.json",
+        MARKER_NAME,
     }

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import hmac
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -281,3 +282,20 @@ def test_pseudonyms_are_hmac_sha256_of_the_person_id(built_world: Path, research
         assert pseudonyms == expected
     else:
         assert not pseudonyms & expected
+
+
+@pytest.mark.parametrize("kind", ["development", "secret", "unknown"])
+def test_the_readme_never_calls_the_development_key_secret(tmp_path: Path, kind: str) -> None:
+    """Whatever key made the pseudonyms, the README says which, and calls a key secret only as a requirement
+    of research extracts, never as a description of the key these pseudonyms were made with."""
+    summary = export_research.ExportSummary(tables={"proven_reoffending": 1}, key=kind, data_as_of="2025-06-30")
+    text = export_research.write_readme(PROJECT_ROOT / "docs" / "research_guide.md", tmp_path, summary).read_text()
+    facts = text.split("\n---\n", 1)[0]
+    key_line = next(line for line in facts.splitlines() if line.startswith("- Pseudonym key: "))
+    if kind == "development":
+        assert "WARNING" in facts and "development key" in key_line and "(not secret)" in key_line
+    else:
+        assert "WARNING" not in facts and "secret" not in key_line
+    sentences = re.split(r"(?<=[.:])\s+", " ".join(text.split()))
+    describing_the_key = [s for s in sentences if re.search(r"\bsecret\b", s, re.IGNORECASE) and "not secret" not in s]
+    assert all("research" in s.lower() for s in describing_the_key), describing_the_key

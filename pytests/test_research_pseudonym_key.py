@@ -14,7 +14,8 @@ import pytest
 
 from conftest import DBT, copy_project
 
-SECRET = "test-secret-Zq8w1xY4-do-not-log"
+SECRET = "test-secret-Zq8w1xY4-do-not-log-0123456789"  # 42 bytes: the prod target needs 32 or more
+HOW_TO_MAKE_ONE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 DEVELOPMENT_KEY = "insecure-development-key-do-not-use"
 MODEL = "research__offender_histories"
 
@@ -60,6 +61,22 @@ def test_prod_without_the_key_fails_with_a_clear_message(project: Path) -> None:
     code, output, _ = compile_model(project, "prod", None)
     assert code != 0, output
     assert "RESEARCH_PSEUDONYM_KEY must be set for the prod target" in output, output
+    assert HOW_TO_MAKE_ONE in output, output
+
+
+@pytest.mark.parametrize("key", ["Qz7-short", "é" * 14 + "Qz7"], ids=["9 bytes", "31 bytes in 17 characters"])
+def test_prod_refuses_a_key_shorter_than_32_bytes(project: Path, key: str) -> None:
+    code, output, _ = compile_model(project, "prod", key)
+    assert code != 0, output
+    assert "RESEARCH_PSEUDONYM_KEY is too short for the prod target" in output, output
+    assert HOW_TO_MAKE_ONE in output, output
+    assert key not in output
+
+
+def test_prod_accepts_a_key_of_32_bytes(project: Path) -> None:
+    code, output, sql = compile_model(project, "prod", "é" * 16)  # 16 characters, 32 bytes
+    assert code == 0, output
+    assert "getvariable('research_pseudonym_key')" in sql
 
 
 def test_prod_with_the_key_never_writes_it(project: Path) -> None:

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import psutil
 
+from repeat_offending.synthetic.ownership import is_generated
+
 GIB = 1024**3
 SAMPLE_SECONDS = 0.2
 TIME_TARGETS = {1_000_000: 60.0, 10_000_000: 600.0}  # people -> seconds
@@ -92,9 +94,8 @@ def _pss_readable() -> bool:
 
 def run_once(people: int, seed: int, workers: int | None, data_dir: Path, pss: bool = True) -> Run:
     """Generate one world and measure it."""
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
+    # The generator clears its own raw/ and truth/ (and refuses folders it did not write): never delete here.
+    data_dir.mkdir(parents=True, exist_ok=True)
     command = [str(GENERATE), "--people", str(people), "--seed", str(seed), "--data-dir", str(data_dir)]
     command += ["--no-progress"] + (["--workers", str(workers)] if workers else [])
     run = Run(people=people, seed=seed, workers=workers, data_dir=str(data_dir))
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(run)
         if run.returncode != 0:
             print(f"generate failed for {people:,} people:\n{run.error}", file=sys.stderr)
-        if args.clean:
+        if args.clean and is_generated(args.data_dir / f"people-{people}" / "raw"):
             shutil.rmtree(args.data_dir / f"people-{people}", ignore_errors=True)
     print(markdown(runs))
     print()

@@ -158,9 +158,9 @@ def write_readme(guide: Path, output: Path, summary: ExportSummary) -> Path:
         f"- Data as of: {summary.data_as_of or 'unknown'}",
         "- Pseudonym key: "
         + {
-            "development": "the insecure development key",
-            "secret": "the secret key of the secure environment",
-        }.get(summary.key, "unknown"),
+            "development": "the public, insecure development key (not secret)",
+            "secret": "a key set in RESEARCH_PSEUDONYM_KEY at build time, not the development key",
+        }.get(summary.key, "unknown (no person to check the pseudonyms against)"),
         "- Tables:",
         *(f"  - `{name}.parquet`: {rows:,} rows" for name, rows in summary.tables.items()),
         "- Data dictionary: `data_dictionary.md` (also `data_dictionary.csv`)",

@@ -28,8 +28,13 @@ if [[ -z $BASE_REF ]]; then
     fi
 fi
 
-VENV=${VENV:-$ROOT/.venv}
-DBT="$VENV/bin/dbt"
+# Relative to the project by default: make's recipes cannot quote a venv path with a space in it.
+VENV=${VENV:-.venv}
+case $VENV in
+    /*) VENV_PATH=$VENV ;;
+    *) VENV_PATH=$ROOT/$VENV ;;
+esac
+DBT="$VENV_PATH/bin/dbt"
 PEOPLE=${PEOPLE:-5000}
 DATA_DIR=$(realpath -m "${DATA_DIR:-$ROOT/data/test_world}")
 STATE_DIR=$(realpath -m "${STATE_DIR:-$ROOT/target/slim_ci_state}")
@@ -71,7 +76,7 @@ rm -f "$ROOT/target/run_results.json"
 "$DBT" build --profiles-dir . --target pr --select state:modified+ --defer --state "$STATE_DIR"
 
 # --- 4. what ran ----------------------------------------------------------------------------------------
-"$VENV/bin/python" - "$ROOT/target/run_results.json" <<'PY'
+"$VENV_PATH/bin/python" - "$ROOT/target/run_results.json" <<'PY'
 import json
 import sys
 

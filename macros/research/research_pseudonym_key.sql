@@ -10,6 +10,18 @@
         {{ return("'parse-time-placeholder'") }}
     {%- endif -%}
     {%- set key = env_var('RESEARCH_PSEUDONYM_KEY', '') -%}
+    {%- set how_to_make_one = (
+        "Make one with `python -c \"import secrets; print(secrets.token_urlsafe(32))\"` (43 random "
+        ~ "characters), keep it in the secure environment's secret store, out of the repository, and use the "
+        ~ "same key for every release that must link"
+    ) -%}
+    {%- if target.name == 'prod' and key | trim != '' and (key.encode('utf-8') | length) < 32 -%}
+        {#- Never print the key, nor its length. -#}
+        {{ exceptions.raise_compiler_error(
+            "RESEARCH_PSEUDONYM_KEY is too short for the prod target: the research pseudonyms are only as "
+            ~ "secret as this key, which must be at least 32 bytes of random text. " ~ how_to_make_one ~ "."
+        ) }}
+    {%- endif -%}
     {%- if key | trim != '' -%}
         {#- Set as the session variable research_pseudonym_key by the dbt-duckdb plugin
             repeat_offending.dbt_plugins.research_pseudonym_key (profiles.yml). -#}
@@ -23,9 +35,8 @@
         {{ exceptions.raise_compiler_error(
             "RESEARCH_PSEUDONYM_KEY must be set for the prod target: the research extract replaces person ids "
             ~ "with keyed hashes, and the key must come from the secure environment (a secret of at least 32 "
-            ~ "random characters, kept out of the repository and the same for every release that must link). "
-            ~ "Set it, e.g. `export RESEARCH_PSEUDONYM_KEY=...` from the environment's secret store, and run "
-            ~ "again. The insecure development key is only used on other targets."
+            ~ "random bytes). " ~ how_to_make_one ~ "; then `export RESEARCH_PSEUDONYM_KEY=...` from the "
+            ~ "secret store and run again. The insecure development key is only used on other targets."
         ) }}
     {%- else -%}
         {{ return("'" ~ research_pseudonym_development_key() ~ "'") }}

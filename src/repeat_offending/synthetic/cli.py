@@ -49,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=Path,
         default=Path(os.environ.get("DATA_DIR", "data")),
-        help="output folder (default $DATA_DIR or ./data)",
+        help="output folder; its raw/ and truth/ are replaced, so they must not exist unless this generator wrote "
+        "them (default $DATA_DIR or ./data)",
     )
     ap.add_argument(
         "--noise-rate",
@@ -91,9 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"generate: {error}", file=sys.stderr)
         return 2
+    from .ownership import FolderNotOwnedError
     from .writer import generate
 
-    manifest = generate(cfg)
+    try:
+        manifest = generate(cfg)
+    except FolderNotOwnedError as error:
+        print(f"generate: {error}", file=sys.stderr)
+        return 1
     counts = manifest["row_counts"]
     assert isinstance(counts, dict)
     total = sum(counts.values())

@@ -30,6 +30,7 @@ from .careers import simulate_chunk
 from .config import WorldConfig
 from .defects import DefectInjector, expected_action
 from .extract import HIDDEN, ChunkExtractor
+from .ownership import check_owned, write_marker
 from .population import WorldPlan, make_people, plan_world
 from .raw_schema import TABLES
 from .reference import load_reference
@@ -187,15 +188,22 @@ def _write_raw_table(parts: list[Path], path: Path) -> tuple[int, pa.Table]:
 
 
 def generate(cfg: WorldConfig) -> dict[str, object]:
-    """Generate the world described by ``cfg`` into ``cfg.data_dir``; returns the manifest."""
+    """Generate the world described by ``cfg`` into ``cfg.data_dir``; returns the manifest. Raises
+    FolderNotOwnedError, having touched nothing, when ``raw/`` or ``truth/`` exists without the generator's
+    marker (see ``ownership``)."""
     started = time.perf_counter()
     load_reference()  # fail early on missing reference data, before forking
     raw_dir = cfg.data_dir / "raw"
     truth_dir = cfg.data_dir / "truth"
     spill = cfg.data_dir / ".chunks"
+    # Only folders this generator wrote may be cleared (a real extract never is): raises FolderNotOwnedError
+    # before anything is deleted. The markers are written first, so an interrupted run can be redone.
+    check_owned(cfg.data_dir)
     for folder in (raw_dir, truth_dir, spill):
         if folder.exists():
             shutil.rmtree(folder)
+    write_marker(raw_dir)
+    write_marker(truth_dir)
     spill.mkdir(parents=True)
     for spec in TABLES:
         (raw_dir / spec.system).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,136 @@
+"""`make build` on extracts: a DATA_DIR whose raw/ was not written by the generator is a user's input, built
+as it is and never deleted, moved or rewritten, whatever its manifest says; without truth/, the truth-based
+steps are skipped with one line saying so and everything else runs; and paths with spaces work end to end.
+
+Each case runs `make build` (target ci, dbt's artefacts inside the copy) on a copy of the test world.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import PROJECT_ROOT
+from extracts import BuildResult, checksums, copy_extract, make_build, public_table_differences
+from repeat_offending.synthetic import GENERATOR_VERSION
+from repeat_offending.synthetic.ownership import MARKER_NAME, is_generated
+
+EXTRACT_LINE = "has no generator marker (_generated_by.json): building it as an extract, as it is, read only"
+
+
+def _tables(warehouse: Path, schema: str) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [schema]
+        ).fetchall()
+    return {name for (name,) in rows}
+
+
+@pytest.fixture(scope="module")
+def bare_extract(built_world: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, dict[str, str]]:
+    """The test world's raw files alone: no manifest, no marker, no truth."""
+    data_dir = copy_extract(built_world, tmp_path_factory.mktemp("bare") / "data", manifest=False, truth=False)
+    before = checksums(data_dir / "raw")
+    return make_build(data_dir), before
+
+
+def test_a_bare_extract_builds_as_it_is(bare_extract: tuple[BuildResult, dict[str, str]]) -> None:
+    result, _ = bare_extract
+    assert result.returncode == 0, result.output[-5000:]
+    assert EXTRACT_LINE in result.output
+    assert "generate" not in [line.split()[0] for line in result.output.splitlines() if line.strip()]
+
+
+def test_a_bare_extract_is_left_byte_for_byte_as_it_was(bare_extract: tuple[BuildResult, dict[str, str]]) -> None:
+    result, before = bare_extract
+    assert checksums(result.data_dir / "raw") == before
+    assert not (result.data_dir / "truth").exists()
+
+
+def test_without_truth_the_truth_based_steps_are_skipped_and_the_rest_runs(
+    bare_extract: tuple[BuildResult, dict[str, str]],
+) -> None:
+    result, _ = bare_extract
+    assert "evaluate_linkage: skipped: no ground truth" in result.output
+    assert "linkage_quality" not in _tables(result.warehouse, "audit")
+    assert (result.data_dir / "exports" / "research" / "README.md").exists()
+    assert (result.data_dir / "reports" / "data_quality_report.html").exists()
+    assert (result.data_dir / "target" / "catalog.json").exists()
+
+
+def test_a_bare_extract_gives_the_same_outputs_as_the_world(
+    bare_extract: tuple[BuildResult, dict[str, str]], built_world: Path
+) -> None:
+    result, _ = bare_extract
+    assert result.returncode == 0, result.output[-5000:]
+    assert _tables(result.warehouse, "derived") == _tables(built_world / "ci.duckdb", "derived") != set()
+    differences = public_table_differences(built_world / "ci.duckdb", result.warehouse)
+    assert not differences, f"rows in one build and not the other, by table: {differences}"
+
+
+def test_validate_skips_without_truth(bare_extract: tuple[BuildResult, dict[str, str]]) -> None:
+    result, _ = bare_extract
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_ROOT / "scripts" / "validate_derived.py"),
+            *("--data-dir", str(result.data_dir), "--database", str(result.warehouse)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "validate_derived: skipped: no ground truth" in completed.stderr
+    assert not (result.data_dir / "reports" / "validate_derived.md").exists()
+
+
+def test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for(built_world: Path, tmp_path: Path) -> None:
+    data_dir = copy_extract(built_world, tmp_path / "data", manifest=False, truth=True)
+    (data_dir / "raw" / "_manifest.json").write_text('{"people": 5000, "seed": ')
+    before = checksums(data_dir)
+    result = make_build(data_dir, "PEOPLE=5000", "SEED=1")
+    assert result.returncode == 0, result.output[-5000:]
+    assert EXTRACT_LINE + " (the world parameters given are not used)" in result.output
+    after = checksums(data_dir)
+    assert {path: after.get(path) for path in before} == before, "the extract or its truth was changed"
+    assert not any(path.startswith(("raw/", "truth/")) for path in set(after) - set(before))
+    assert "linkage_quality" in _tables(result.warehouse, "audit"), "with truth/, linkage quality is measured"
+
+
+def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: Path) -> None:
+    """Generates the test world's parameters into `my world/` (the same raw files as the test world when the
+    generator version is the same), builds it with every step, validates it, and keeps it on a second run."""
+    manifest = json.loads((built_world / "raw" / "_manifest.json").read_text())
+    parameters = [
+        f"PEOPLE={manifest['people']}",
+        f"SEED={manifest['seed']}",
+        f"FIRST_YEAR={manifest['first_year']}",
+        f"END_YEAR={manifest['end_year']}",
+        f"AS_OF={manifest['data_as_of']}",
+        f"NOISE_RATE={manifest['identifier_noise_rate']}",
+        f"BAD_ROW_RATE={manifest['bad_row_rate']}",
+    ]
+    data_dir = tmp_path / "my world"
+    result = make_build(data_dir, *parameters)
+    assert result.returncode == 0, result.output[-5000:]
+    assert "No raw/ in" in result.output
+    assert is_generated(data_dir / "raw") and is_generated(data_dir / "truth")
+    if manifest.get("generator_version") == GENERATOR_VERSION:
+        generated = {path: digest for path, digest in checksums(data_dir / "raw").items() if path != MARKER_NAME}
+        original = {path: digest for path, digest in checksums(built_world / "raw").items() if path != MARKER_NAME}
+        assert generated == original
+    assert "linkage_quality" in _tables(result.warehouse, "audit")
+    assert (data_dir / "exports" / "research" / "README.md").exists()
+    assert (data_dir / "reports" / "data_quality_report.html").exists()
+    validate = make_build(data_dir, *parameters, target="validate")
+    assert validate.returncode == 0, validate.output[-5000:]
+    assert (data_dir / "reports" / "validate_derived.md").exists()
+    again = make_build(data_dir, *parameters, target="data")
+    assert again.returncode == 0, again.output[-5000:]
+    assert "Using the synthetic world in" in again.output
