@@ -35,6 +35,12 @@ select
     sum(is_suppressed) as suppressed_members
 from members
 group by {{ columns }}
-having sum(is_in_model) > 0 and sum(is_suppressed) = 1
+having
+    sum(is_in_model) > 0
+    and sum(is_suppressed) = 1
+    {%- if totals is not none %}
+    -- with a totals model, the group adds up to a published total only when that model holds its row
+    and sum(is_in_model) < count(*)
+    {%- endif %}
 
 {% endtest %}
