@@ -76,21 +76,17 @@
 
 {% macro raw_file_path(source_name, table_name) -%}
     {#- The raw file of a source table (its meta `raw_file`); empty while dbt parses. -#}
-    {%- if execute -%}
-        {%- for node in graph.sources.values() -%}
-            {%- if node.source_name == source_name and node.name == table_name -%}
-                {%- set raw_file = (node.meta or {}).get('raw_file') -%}
-                {%- if not raw_file -%}
-                    {{ exceptions.raise_compiler_error(
-                        "raw_file_path: source " ~ source_name ~ "." ~ table_name ~ " has no meta raw_file"
-                    ) }}
-                {%- endif -%}
-                {{ return(raw_file) }}
-            {%- endif -%}
-        {%- endfor -%}
-        {{ exceptions.raise_compiler_error("raw_file_path: no source " ~ source_name ~ "." ~ table_name) }}
+    {%- set node = source_node(source_name, table_name) -%}
+    {%- if node is none -%}
+        {{ return('') }}
     {%- endif -%}
-    {{ return('') }}
+    {%- set raw_file = (node.meta or {}).get('raw_file') -%}
+    {%- if not raw_file -%}
+        {{ exceptions.raise_compiler_error(
+            "raw_file_path: source " ~ source_name ~ "." ~ table_name ~ " has no meta raw_file"
+        ) }}
+    {%- endif -%}
+    {{ return(raw_file) }}
 {%- endmacro %}
 
 

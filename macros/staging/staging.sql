@@ -3,16 +3,26 @@
     Documented in _staging__macros.yml.
 -#}
 
-{% macro source_column_names(source_name, table_name) -%}
+{% macro source_node(source_name, table_name) -%}
+    {#- The graph node of a source table; none while dbt parses; fails to compile for an unknown one. -#}
     {%- if execute -%}
         {%- for node in graph.sources.values() -%}
             {%- if node.source_name == source_name and node.name == table_name -%}
-                {{ return(node.columns.keys() | reject('equalto', 'file_row_number') | list) }}
+                {{ return(node) }}
             {%- endif -%}
         {%- endfor -%}
-        {{ exceptions.raise_compiler_error("source_column_names: no source " ~ source_name ~ "." ~ table_name) }}
+        {{ exceptions.raise_compiler_error("no source " ~ source_name ~ "." ~ table_name) }}
     {%- endif -%}
-    {{ return([]) }}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{% macro source_column_names(source_name, table_name) -%}
+    {%- set node = source_node(source_name, table_name) -%}
+    {%- if node is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(node.columns.keys() | reject('equalto', 'file_row_number') | list) }}
 {%- endmacro %}
 
 

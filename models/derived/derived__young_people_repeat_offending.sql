@@ -138,9 +138,8 @@ counted_offences as (
     from proven_offences
     cross join data_as_of
     where
-        proven_offences.is_counted
+        {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
         and proven_offences.age_at_offence is not null
-        and proven_offences.proven_date <= data_as_of.data_as_of
 
 ),
 

@@ -31,7 +31,7 @@ counted_offences as (
     select proven_offences.*
     from proven_offences
     cross join data_as_of
-    where proven_offences.is_counted and proven_offences.proven_date <= data_as_of.data_as_of
+    where {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
 
 ),
 
