@@ -1,0 +1,56 @@
+{#-
+    Releases (docs/methodology.md section 10): what a build knows about the release it writes and about the
+    release published before it. Documented in _release__macros.yml.
+-#}
+
+{% macro release_id() -%}
+    {{ return(env_var('RELEASE_ID', 'unreleased')) }}
+{%- endmacro %}
+
+
+{% macro previous_release_relation(schema_name, identifier) -%}
+    {{ return(adapter.dispatch('previous_release_relation', 'repeat_offending')(schema_name, identifier)) }}
+{%- endmacro %}
+
+{% macro default__previous_release_relation(schema_name, identifier) -%}
+    {#- The previous release is attached read-only as the catalog `previous` (profiles.yml, plugin
+        repeat_offending.dbt_plugins.releases); absent on the first build of a folder and on `dev`. -#}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set attached = run_query(
+        "select count(*) from duckdb_databases() where database_name = 'previous'"
+    ).columns[0].values()[0] -%}
+    {%- if attached == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database='previous', schema=schema_name, identifier=identifier)) }}
+{%- endmacro %}
+
+
+{% macro carry_forward_snapshots() -%}
+    {{ return(adapter.dispatch('carry_forward_snapshots', 'repeat_offending')()) }}
+{%- endmacro %}
+
+{% macro default__carry_forward_snapshots() -%}
+    {#- on-run-start: a new release starts from the snapshots of the previous one, so that their history
+        runs across releases. Only a snapshot the new release does not have yet is copied, so the hook is a
+        no-op after the first invocation of a build and when there is no previous release. -#}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'snapshot') -%}
+            {%- set previous = previous_release_relation(node.schema, node.alias) -%}
+            {%- set current = adapter.get_relation(
+                database=node.database, schema=node.schema, identifier=node.alias
+            ) -%}
+            {%- if previous is not none and current is none -%}
+                {%- set target_relation = api.Relation.create(
+                    database=node.database, schema=node.schema, identifier=node.alias, type='table'
+                ) -%}
+                {%- do adapter.create_schema(target_relation) -%}
+                {%- do run_query('create table ' ~ target_relation ~ ' as select * from ' ~ previous) -%}
+                {%- do adapter.commit() -%}
+                {{ log('Release: carried ' ~ node.schema ~ '.' ~ node.alias ~ ' forward from the previous release', info=true) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
