@@ -1,6 +1,7 @@
 # Repeat-offending derived tables: generate a synthetic justice world and build the dbt project on DuckDB.
 #
-#   make build            generate the default world if needed, then seed, build, test and document
+#   make build            generate the default world if needed, then build a new release, test it, and publish it
+#                         as DATA_DIR/warehouse.duckdb only if every check passed (README "Releases")
 #   make test             lint, pytest, and a full build with tests on a small world (what CI runs)
 #   make help             every target
 #
@@ -44,8 +45,15 @@ WORLD_VARIABLES = PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE
 WORLD_REQUESTED = $(strip $(foreach v,$(WORLD_VARIABLES),$(filter command line,$(origin $(v)))))
 
 # --- dbt -----------------------------------------------------------------------------------------------
-DBT_TARGET ?= dev
+# `make build` builds a release with this target: local (the default), ci (the test worlds) or prod (needs
+# RESEARCH_PSEUDONYM_KEY). `make dev` uses the dev target, a developer's own DATA_DIR/dev.duckdb.
+DBT_TARGET ?= local
 DBT_FLAGS = --profiles-dir . --target $(DBT_TARGET)
+# Releases kept in DATA_DIR/releases (default: var releases_to_keep of dbt_project.yml); `make publish`
+# publishes RELEASE; `make dev` builds SELECT (dbt selection syntax) into dev.duckdb, deferring the rest.
+KEEP_RELEASES ?=
+RELEASE ?=
+SELECT ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # dbt's artefacts (manifest, run results, docs) and logs; builds of other DATA_DIRs (tests, the sweep) use
 # their own so that they never overwrite the project's.
@@ -76,12 +84,12 @@ TEST_SWEEP_PEOPLE ?= 2000-4000
 WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-year $(END_YEAR) \
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
-.PHONY: help venv system-deps generate data build parse rules lint pytest test test-world test-sweep sweep docs \
-	docs-serve slim-ci clean
+.PHONY: help venv system-deps generate data build release-build releases publish dev parse rules lint pytest test \
+	test-world test-sweep sweep docs docs-serve slim-ci clean
 
 help: ## List the targets
 	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET"
-	@echo "TARGET_PATH LOG_PATH SWEEP_WORLDS SWEEP_DIR SWEEP_ARGS):"
+	@echo "KEEP_RELEASES RELEASE SELECT TARGET_PATH LOG_PATH SWEEP_WORLDS SWEEP_DIR SWEEP_ARGS):"
 	@grep -E '^[a-z][a-z_-]*:.*## ' Makefile | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
 # --- environment ---------------------------------------------------------------------------------------
@@ -131,18 +139,36 @@ data: venv ## Generate a world if DATA_DIR has none (or, given world parameters,
 	esac
 
 # --- dbt -----------------------------------------------------------------------------------------------
-build: venv data ## Seed, build and test every model on DATA_DIR's world or extract, measure linkage (with truth/), docs
-	$(DBT) seed $(DBT_FLAGS)
-	@# One dbt build runs the whole DAG: staging, person linkage (Python models), linked, derived, audit.
-	$(DBT) build $(DBT_FLAGS)
-	@# Linkage quality against the ground truth: skipped, with one line saying so, when DATA_DIR has no truth/.
-	$(PY) scripts/evaluate_linkage.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" --truth "$$DATA_DIR/truth" \
-		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL)
-	$(PY) scripts/export_research.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" \
-		--output "$$DATA_DIR/exports/research" --manifest "$(TARGET_PATH)/manifest.json"
-	$(PY) scripts/quality_report.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" \
-		--output "$(TARGET_PATH)/data_quality_report.html" --copy-to "$$DATA_DIR/reports"
-	$(DBT) docs generate $(DBT_FLAGS)
+build: venv ## Build a new release of DATA_DIR's world or extract; publish it as DATA_DIR/warehouse.duckdb if it passes
+	@# One build per DATA_DIR: the lock is held from the world's generation to the publication, and a second
+	@# `make build` stops at once. The release tool's last line says what is published and why.
+	@mkdir -p "$$DATA_DIR"
+	@$(VENV)/bin/release lock --data-dir "$$DATA_DIR" -- $(MAKE) data release-build
+
+release-build: venv
+	@# seed, build and test into DATA_DIR/releases/<id>.duckdb; linkage quality against the truth (skipped
+	@# without truth/); research export, quality report and docs into DATA_DIR/releases/<id>/; then publish.
+	$(VENV)/bin/release build --data-dir "$$DATA_DIR" --target $(DBT_TARGET) \
+		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL) \
+		$(if $(KEEP_RELEASES),--keep $(KEEP_RELEASES))
+
+releases: venv ## List DATA_DIR's builds and releases (the published one marked *)
+	@$(VENV)/bin/release list --data-dir "$$DATA_DIR"
+
+publish: venv ## Publish an earlier release that passed (rollback): make publish RELEASE=<release id>
+	@if [[ -z "$(RELEASE)" ]]; then echo "give the release: make publish RELEASE=<id> (make releases lists them)" >&2; exit 2; fi
+	@$(VENV)/bin/release publish --data-dir "$$DATA_DIR" "$(RELEASE)"
+
+dev: venv ## Build SELECT into DATA_DIR/dev.duckdb, reading everything else from the published release
+	@if [[ -z "$(SELECT)" ]]; then echo "give the models: make dev SELECT=<selection>, e.g. SELECT=derived__proven_reoffending+" >&2; exit 2; fi
+	@if state=$$($(VENV)/bin/release show --data-dir "$$DATA_DIR" --field target 2>/dev/null); then \
+		echo "== dev: building $(SELECT), deferring the rest to the published release ($$state)"; \
+		$(DBT) build --profiles-dir . --target dev --select $(SELECT) --defer --state "$$state"; \
+	else \
+		echo "== dev: no published release to defer to: building $(SELECT) and its parents"; \
+		$(DBT) seed --profiles-dir . --target dev; \
+		$(DBT) build --profiles-dir . --target dev --select +$(SELECT); \
+	fi
 
 parse: venv ## dbt parse, failing on any deprecation warning
 	@mkdir -p "$(TARGET_PATH)"
@@ -150,13 +176,13 @@ parse: venv ## dbt parse, failing on any deprecation warning
 		2>&1 | tee "$(TARGET_PATH)/parse.log"
 	@if grep -qi 'deprecat' "$(TARGET_PATH)/parse.log"; then echo "dbt parse reported a deprecation" >&2; exit 1; fi
 
-docs: venv ## Generate the dbt docs site, and target/static_index.html as one offline file
-	$(DBT) docs generate $(DBT_FLAGS) --static
-	$(PY) scripts/quality_report.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" \
-		--output "$(TARGET_PATH)/data_quality_report.html"
+docs: venv ## Say where the published release's docs and data-quality report are (every build writes them)
+	@target=$$($(VENV)/bin/release show --data-dir "$$DATA_DIR" --field target) && \
+		echo "docs: $$target/index.html (one offline file: $$target/static_index.html)" && \
+		echo "data-quality report: $$target/data_quality_report.html"
 
-docs-serve: docs ## Serve the docs on http://localhost:8080
-	$(DBT) docs serve $(DBT_FLAGS) --port 8080
+docs-serve: venv ## Serve the published release's docs on http://localhost:8080
+	$(DBT) docs serve $(DBT_FLAGS) --port 8080 --target-path "$$($(VENV)/bin/release show --data-dir "$$DATA_DIR" --field target)"
 
 slim-ci: venv ## Build only what changed against BASE (default origin/main or main) on the small world
 	DATA_DIR="$(TEST_DATA_DIR)" PEOPLE=$(TEST_PEOPLE) scripts/slim_ci.sh $(BASE)
@@ -190,10 +216,10 @@ sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth
 .PHONY: validate risk-model
 
 validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
-	$(PY) scripts/validate_derived.py --data-dir "$$DATA_DIR" --database "$$DATA_DIR/$(DBT_TARGET).duckdb"
+	$(PY) scripts/validate_derived.py --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"
 
 risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inputs: AUC, calibration (after build)
-	$(PY) scripts/risk_model.py --database "$$DATA_DIR/$(DBT_TARGET).duckdb" --report-dir "$$DATA_DIR/reports"
+	$(PY) scripts/risk_model.py --database "$$DATA_DIR/warehouse.duckdb" --report-dir "$$DATA_DIR/reports"
 
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache

@@ -67,6 +67,6 @@ def built_world() -> Path:
     test` builds it before running pytest and passes its folder in TEST_WORLD_DIR; when it is missing (pytest
     run on its own), it is built here."""
     folder = Path(os.environ.get("TEST_WORLD_DIR", PROJECT_ROOT / "data" / "test_world"))
-    if not (folder / "ci.duckdb").exists():
+    if not (folder / "warehouse.duckdb").exists():
         subprocess.run(["make", "test-world", f"TEST_DATA_DIR={folder}"], cwd=PROJECT_ROOT, check=True)
     return folder

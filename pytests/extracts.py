@@ -3,9 +3,9 @@ dbt project on the copy, and check that the input was left as it was and that no
 
 A copy is a folder laid out like a user's DATA_DIR (``raw/<system>/<table>.parquet``, optionally ``truth/``
 and ``raw/_manifest.json``); it never carries the generator's marker (``_generated_by.json``) unless asked,
-so that it is an extract to every tool. The build runs the project in place with its own ``--target-path`` and
-``--log-path`` inside the copy, so several builds never share dbt's artefacts: ``build_extract`` runs dbt
-itself, ``make_build`` runs ``make build`` as a user would.
+so that it is an extract to every tool. ``build_extract`` runs dbt itself (target ``ci`` outside a release
+build: the copy's ``extract.duckdb``, with dbt's artefacts and logs inside the copy); ``make_build`` runs
+``make build`` as a user would (a release in the copy's ``releases/``, published as ``warehouse.duckdb``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from repeat_offending.release.layout import Layout
 from repeat_offending.synthetic.ownership import MARKER_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -37,10 +38,20 @@ class BuildResult:
     returncode: int
     output: str
     data_dir: Path
+    database: Path | None = None
+    """The DuckDB file dbt wrote, for a build outside `release build`; else the published warehouse."""
 
     @property
     def warehouse(self) -> Path:
-        return self.data_dir / "ci.duckdb"
+        return self.database or self.data_dir / "warehouse.duckdb"
+
+    @property
+    def release_folder(self) -> Path:
+        """The published release's files (research export, reports, dbt's artefacts)."""
+        layout = Layout(self.data_dir)
+        published = layout.published()
+        assert published is not None, f"no release is published in {self.data_dir}"
+        return layout.folder(published)
 
     def query(self, sql: str) -> list[tuple[object, ...]]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
@@ -82,7 +93,13 @@ def checksums(folder: Path) -> dict[str, str]:
 def build_extract(data_dir: Path, *args: str, timeout: int = 900) -> BuildResult:
     """``dbt seed`` then ``dbt build`` (target ``ci``) on the copy in ``data_dir``; output captured, never
     raises. Extra ``args`` go to ``dbt build`` (e.g. ``--vars``)."""
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    database = data_dir / "extract.duckdb"
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "RELEASE_DATABASE": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     common = [
         "--profiles-dir",
         str(PROJECT_ROOT),
@@ -114,13 +131,13 @@ def build_extract(data_dir: Path, *args: str, timeout: int = 900) -> BuildResult
     log_file = data_dir / "logs" / "dbt.log"
     if log_file.exists():
         output.append(log_file.read_text(errors="replace"))
-    return BuildResult(returncode=returncode, output="\n".join(output), data_dir=data_dir)
+    return BuildResult(returncode=returncode, output="\n".join(output), data_dir=data_dir, database=database)
 
 
 def make_build(data_dir: Path, *variables: str, target: str = "build", timeout: int = 1800) -> BuildResult:
-    """``make build`` (or another ``target``) on ``data_dir`` with target ``ci``, dbt's artefacts and logs
-    inside ``data_dir``, and extra make ``variables`` (``PEOPLE=5000``); output captured, never raises. Make's
-    variables of the calling make (``make test``) are not passed on."""
+    """``make build`` (or another ``target``) on ``data_dir`` with target ``ci`` and extra make ``variables``
+    (``PEOPLE=5000``); output captured (with the dbt logs of its releases), never raises. Make's variables of
+    the calling make (``make test``) are not passed on."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     completed = subprocess.run(
         [
@@ -128,8 +145,6 @@ def make_build(data_dir: Path, *variables: str, target: str = "build", timeout: 
             target,
             f"DATA_DIR={data_dir}",
             "DBT_TARGET=ci",
-            f"TARGET_PATH={data_dir / 'target'}",
-            f"LOG_PATH={data_dir / 'logs'}",
             *variables,
         ],
         cwd=PROJECT_ROOT,
@@ -139,7 +154,8 @@ def make_build(data_dir: Path, *variables: str, target: str = "build", timeout: 
         timeout=timeout,
         check=False,
     )
-    return BuildResult(completed.returncode, completed.stdout + completed.stderr, data_dir)
+    logs = [path.read_text(errors="replace") for path in sorted((data_dir / "releases").glob("*/logs/dbt.log"))]
+    return BuildResult(completed.returncode, "\n".join([completed.stdout + completed.stderr, *logs]), data_dir)
 
 
 PUBLIC_SCHEMAS = ("derived", "publication", "research", "linked")

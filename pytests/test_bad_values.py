@@ -107,7 +107,7 @@ class World:
             return con.execute(sql, params or []).fetchall()
 
     def query_built(self, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-        with duckdb.connect(str(self.built / "ci.duckdb"), read_only=True) as con:
+        with duckdb.connect(str(self.built / "warehouse.duckdb"), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
 
     def value(self, sql: str, params: list[object] | None = None) -> object:
@@ -359,7 +359,7 @@ def world(built_world: Path, tmp_path_factory: pytest.TempPathFactory) -> World:
     """The test world's raw files with every defect applied, built once for the module."""
     world_raw_before = checksums(built_world / "raw")
     copy = copy_extract(built_world, tmp_path_factory.mktemp("bad_values") / "world")
-    with duckdb.connect(str(built_world / "ci.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True) as con:
         changes = choose_changes(con)
     apply_changes(copy, changes)
     raw_before = checksums(copy / "raw")

@@ -39,7 +39,7 @@ def validate_derived() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def validation(validate_derived: ModuleType, built_world: Path):
-    result = validate_derived.validate(built_world, built_world / "ci.duckdb", check_calibration=False)
+    result = validate_derived.validate(built_world, built_world / "warehouse.duckdb", check_calibration=False)
     print("\n" + validate_derived.markdown(result))
     return result
 
@@ -89,7 +89,7 @@ def test_script_passes_and_writes_its_report(built_world: Path, tmp_path: Path) 
             "--data-dir",
             str(built_world),
             "--database",
-            str(built_world / "ci.duckdb"),
+            str(built_world / "warehouse.duckdb"),
             "--no-calibration-check",
             "--report-dir",
             str(tmp_path),

@@ -1,6 +1,7 @@
 """The generated docs as analysts see them: `dbt docs generate --static` gives one offline HTML file; headless
 Chromium (Debian's package; `make test` installs it) opens it, the overview page and the lineage graph must
-render, and a screenshot of the lineage is saved beside the world's reports."""
+render, and a screenshot of the lineage is saved beside the world's reports. The page is the one the test world's
+published release was built with."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT, run_dbt
+from repeat_offending.release.layout import Layout
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -45,23 +46,12 @@ def render(page: str, profile: Path, *extra: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def static_docs(built_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("docs_target")
-    result = run_dbt(
-        PROJECT_ROOT,
-        "docs",
-        "generate",
-        "--static",
-        "--profiles-dir",
-        str(PROJECT_ROOT),
-        "--target",
-        "ci",
-        "--target-path",
-        str(target),
-        data_dir=built_world,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = target / "static_index.html"
+def static_docs(built_world: Path) -> Path:
+    """The one-file docs site the test world's published release was built with (`release build` writes it)."""
+    layout = Layout(built_world)
+    published = layout.published()
+    assert published is not None, f"no release is published in {built_world}"
+    page = layout.folder(published) / "target" / "static_index.html"
     assert page.exists() and page.stat().st_size > 100_000
     return page
 

@@ -58,9 +58,9 @@ def test_without_truth_the_truth_based_steps_are_skipped_and_the_rest_runs(
     result, _ = bare_extract
     assert "evaluate_linkage: skipped: no ground truth" in result.output
     assert "linkage_quality" not in _tables(result.warehouse, "audit")
-    assert (result.data_dir / "exports" / "research" / "README.md").exists()
-    assert (result.data_dir / "reports" / "data_quality_report.html").exists()
-    assert (result.data_dir / "target" / "catalog.json").exists()
+    assert (result.release_folder / "research" / "README.md").exists()
+    assert (result.release_folder / "reports" / "data_quality_report.html").exists()
+    assert (result.release_folder / "target" / "catalog.json").exists()
 
 
 def test_a_bare_extract_gives_the_same_outputs_as_the_world(
@@ -68,8 +68,8 @@ def test_a_bare_extract_gives_the_same_outputs_as_the_world(
 ) -> None:
     result, _ = bare_extract
     assert result.returncode == 0, result.output[-5000:]
-    assert _tables(result.warehouse, "derived") == _tables(built_world / "ci.duckdb", "derived") != set()
-    differences = public_table_differences(built_world / "ci.duckdb", result.warehouse)
+    assert _tables(result.warehouse, "derived") == _tables(built_world / "warehouse.duckdb", "derived") != set()
+    differences = public_table_differences(built_world / "warehouse.duckdb", result.warehouse)
     assert not differences, f"rows in one build and not the other, by table: {differences}"
 
 
@@ -126,8 +126,8 @@ def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: P
         original = {path: digest for path, digest in checksums(built_world / "raw").items() if path != MARKER_NAME}
         assert generated == original
     assert "linkage_quality" in _tables(result.warehouse, "audit")
-    assert (data_dir / "exports" / "research" / "README.md").exists()
-    assert (data_dir / "reports" / "data_quality_report.html").exists()
+    assert (result.release_folder / "research" / "README.md").exists()
+    assert (result.release_folder / "reports" / "data_quality_report.html").exists()
     validate = make_build(data_dir, *parameters, target="validate")
     assert validate.returncode == 0, validate.output[-5000:]
     assert (data_dir / "reports" / "validate_derived.md").exists()

@@ -12,7 +12,7 @@ from repeat_offending.linkage.quality import evaluate
 
 
 def test_linkage_quality_meets_the_targets(built_world: Path) -> None:
-    con = duckdb.connect(str(built_world / "ci.duckdb"), read_only=True)
+    con = duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True)
     threshold = con.sql("select max(match_threshold) from audit.linkage_quality where is_chosen_threshold").fetchall()
     quality = evaluate(con, built_world / "truth", float(threshold[0][0]), thresholds=())
     overall = next(r for r in quality.to_pylist() if r["scope"] == "overall")
@@ -22,7 +22,7 @@ def test_linkage_quality_meets_the_targets(built_world: Path) -> None:
 
 
 def test_every_staged_person_record_is_linked_exactly_once(built_world: Path) -> None:
-    con = duckdb.connect(str(built_world / "ci.duckdb"), read_only=True)
+    con = duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True)
     staged = con.sql("""
         select 'pnc.persons' as source_table, pnc_id as source_record_id from stg_pnc.persons
         union all select 'courts.defendants', defendant_id from stg_courts.defendants

@@ -152,7 +152,7 @@ def test_output_exposures_cover_every_output_model(manifest: dict[str, Any]) -> 
 
 def test_descriptions_reach_the_warehouse(built_world: Path) -> None:
     """persist_docs: the tables and columns of the outputs carry their descriptions as DuckDB comments."""
-    con = duckdb.connect(str(built_world / "ci.duckdb"), read_only=True)
+    con = duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True)
     missing = con.execute("""
         select schema_name || '.' || table_name || '.' || column_name
         from duckdb_columns()

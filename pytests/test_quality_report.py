@@ -48,7 +48,7 @@ HOOK_TABLES = ("test_results", "row_counts", "column_profiles")
 
 @pytest.fixture(scope="module")
 def warehouse(built_world: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(built_world / "ci.duckdb"), read_only=True)
+    con = duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True)
     present = {
         name
         for (name,) in con.execute(
@@ -149,7 +149,8 @@ def test_quarantine_summary_adds_up_to_the_reconciliation(warehouse: duckdb.Duck
 
 
 def test_the_report_of_the_test_world_has_every_section_and_charts(built_world: Path, tmp_path: Path) -> None:
-    output = report.write_report(built_world / "ci.duckdb", tmp_path / "target" / report.REPORT_NAME, tmp_path / "r")
+    warehouse = built_world / "warehouse.duckdb"
+    output = report.write_report(warehouse, tmp_path / "target" / report.REPORT_NAME, tmp_path / "r")
     document = output.read_text()
     assert (tmp_path / "r" / report.REPORT_NAME).read_text() == document
     for title in SECTIONS:

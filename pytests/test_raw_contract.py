@@ -76,7 +76,7 @@ def staged_rows(world: Path, source_table: str, column: str, count: int, offset:
     """Positions of raw rows the test world staged (so no other quarantine reason applies to them) whose raw
     ``column`` holds at least four characters."""
     system, name = source_table.split(".")
-    with duckdb.connect(str(world / "ci.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(world / "warehouse.duckdb"), read_only=True) as con:
         found = con.execute(
             f"""
             select raw.file_row_number

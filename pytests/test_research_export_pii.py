@@ -189,7 +189,7 @@ def research_export(built_world: Path, parsed_manifest: dict, tmp_path_factory: 
     folder = tmp_path_factory.mktemp("research_export")
     manifest_path = folder / "manifest.json"
     manifest_path.write_text(json.dumps(parsed_manifest))
-    summary = export_research.export_research(built_world / "ci.duckdb", folder / "research", manifest_path)
+    summary = export_research.export_research(built_world / "warehouse.duckdb", folder / "research", manifest_path)
     return folder / "research", summary
 
 
@@ -198,7 +198,7 @@ def test_exported_files_hold_no_name_date_of_birth_postcode_or_source_id(
 ) -> None:
     export_dir, _ = research_export
     con = duckdb.connect()
-    warehouse = duckdb.connect(str(built_world / "ci.duckdb"), read_only=True)
+    warehouse = duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True)
     person_ids = [row[0] for row in warehouse.execute("select person_id from linked.persons").fetchall()]
     warehouse.close()
     build_forbidden(con, built_world / "raw", person_ids)
@@ -270,7 +270,7 @@ def test_pseudonyms_are_hmac_sha256_of_the_person_id(built_world: Path, research
     a secret key, at least that no pseudonym is the development one."""
     _, summary = research_export
     assert summary.key in ("development", "secret")
-    con = duckdb.connect(str(built_world / "ci.duckdb"), read_only=True)
+    con = duckdb.connect(str(built_world / "warehouse.duckdb"), read_only=True)
     person_ids = [row[0] for row in con.execute("select person_id from derived.offender_histories").fetchall()]
     pseudonyms = {
         row[0] for row in con.execute("select pseudonymous_person_id from research.offender_histories").fetchall()

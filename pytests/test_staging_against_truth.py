@@ -17,7 +17,7 @@ from repeat_offending.tools.truth_checks import StagingCheck, connect, staging_a
 
 @pytest.fixture(scope="module")
 def check(built_world: Path) -> StagingCheck:
-    con = connect(built_world, built_world / "ci.duckdb")
+    con = connect(built_world, built_world / "warehouse.duckdb")
     try:
         return staging_against_truth(con)
     finally:

@@ -64,7 +64,9 @@ def main() -> int:
     parser.add_argument("--staged", action="store_true", help="skip dbt seed and the staging models")
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
-    env = {**os.environ, "DATA_DIR": str(data_dir)}
+    # A release target outside `release build` writes the file RELEASE_DATABASE names (profiles.yml).
+    database = data_dir / "benchmark_linkage.duckdb"
+    env = {**os.environ, "DATA_DIR": str(data_dir), "RELEASE_DATABASE": str(database)}
     common = [
         "--profiles-dir",
         ".",
@@ -86,7 +88,7 @@ def main() -> int:
     print("|---:|---:|---:|---:|---|")
     import duckdb
 
-    con = duckdb.connect(str(data_dir / f"{args.target}.duckdb"), read_only=True)
+    con = duckdb.connect(str(database), read_only=True)
     records = con.sql("select count(*) from linkage.person_identities").fetchall()[0][0]
     print(f"| {manifest['people']:,} | {records:,} | {seconds:.0f} s | {peak / 2**30:.2f} GiB | {per_model} |")
     if manifest["people"] > 1_000_000:

@@ -1,21 +1,22 @@
 """Export the pseudonymised research extract: every research model as Parquet, a data dictionary, a guide.
 
 Reads the research models (``models/research/``, the ``research`` schema) from the dbt manifest, and writes to
-the output folder (``DATA_DIR/exports/research/`` in ``make build``):
+the output folder (``DATA_DIR/releases/<release id>/research/`` in ``make build``):
 
 - ``<table>.parquet`` for every research model (zstd; rows in a stable order);
 - ``data_dictionary.csv`` and ``data_dictionary.md``: table, column, data type and description of every
   column, from the manifest (the YAML descriptions with their doc blocks), checked against the exported files;
-- ``README.md``: the researchers' guide (docs/research_guide.md) with the extract's facts (tables, rows, data
-  as of, key) prepended.
+- ``README.md``: the researchers' guide (docs/research_guide.md) with the extract's facts (the release it
+  comes from, tables, rows, data as of, key) prepended.
 
 Files this script wrote before (``*.parquet`` and the three documents) are replaced; nothing else is touched.
 The script also checks which key made the pseudonyms: when it is the public development key (no
-RESEARCH_PSEUDONYM_KEY at build time), the README says so in capitals, and the export fails for a ``prod``
-warehouse (or with ``--require-production-key``).
+RESEARCH_PSEUDONYM_KEY at build time), the README says so in capitals, and the export fails with
+``--require-production-key`` (which ``release build`` passes for the ``prod`` target).
 
-Usage: python scripts/export_research.py --database DATA_DIR/dev.duckdb --output DATA_DIR/exports/research
-       [--manifest target/manifest.json] [--guide docs/research_guide.md] [--require-production-key]
+Usage: python scripts/export_research.py --database DATA_DIR/warehouse.duckdb --output FOLDER
+       [--manifest target/manifest.json] [--guide docs/research_guide.md] [--release-id ID]
+       [--require-production-key]
 
 The manifest defaults to ``$DBT_TARGET_PATH/manifest.json`` (``target/`` when unset), the one `dbt build` wrote.
 """
@@ -67,6 +68,7 @@ class ExportSummary:
     files: list[Path] = field(default_factory=list)
     key: str = "unknown"
     data_as_of: str | None = None
+    release_id: str | None = None
 
 
 def one_line(text: str) -> str:
@@ -155,6 +157,7 @@ def write_readme(guide: Path, output: Path, summary: ExportSummary) -> Path:
             "",
         ]
     lines += [
+        f"- Release: {summary.release_id or 'not a release (built outside `release build`)'}",
         f"- Data as of: {summary.data_as_of or 'unknown'}",
         "- Pseudonym key: "
         + {
@@ -180,6 +183,7 @@ def export_research(
     guide: Path = PROJECT_ROOT / "docs" / "research_guide.md",
     *,
     require_production_key: bool = False,
+    release_id: str | None = None,
 ) -> ExportSummary:
     """Export every research model of the manifest from the warehouse into ``output``."""
     tables = research_tables(json.loads(manifest_path.read_text(encoding="utf-8")))
@@ -188,12 +192,12 @@ def export_research(
     output.mkdir(parents=True, exist_ok=True)
     for stale in [*output.glob("*.parquet"), *(output / name for name in DOCUMENTS)]:
         stale.unlink(missing_ok=True)
-    summary = ExportSummary()
+    summary = ExportSummary(release_id=release_id)
     con = duckdb.connect(str(database), read_only=True)
     try:
         summary.key = pseudonym_key_kind(con)
         summary.data_as_of = data_as_of(con)
-        if summary.key == "development" and (require_production_key or database.stem == "prod"):
+        if summary.key == "development" and require_production_key:
             raise SystemExit(
                 "export_research: the research tables were pseudonymised with the insecure development key; "
                 "rebuild them with RESEARCH_PSEUDONYM_KEY set before exporting"
@@ -220,18 +224,24 @@ def export_research(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path, required=True, help="the warehouse (DATA_DIR/<target>.duckdb)")
-    parser.add_argument("--output", type=Path, required=True, help="the export folder (DATA_DIR/exports/research)")
+    parser.add_argument("--database", type=Path, required=True, help="the warehouse (a release's DuckDB file)")
+    parser.add_argument("--output", type=Path, required=True, help="the export folder (the release's research/)")
+    parser.add_argument("--release-id", default=None, help="the release the export comes from (README)")
     parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST, help="default: DBT_TARGET_PATH or target/")
     parser.add_argument("--guide", type=Path, default=PROJECT_ROOT / "docs" / "research_guide.md")
     parser.add_argument(
         "--require-production-key",
         action="store_true",
-        help="fail when the pseudonyms were made with the development key (always so for a prod warehouse)",
+        help="fail when the pseudonyms were made with the development key (release build: the prod target)",
     )
     args = parser.parse_args()
     summary = export_research(
-        args.database, args.output, args.manifest, args.guide, require_production_key=args.require_production_key
+        args.database,
+        args.output,
+        args.manifest,
+        args.guide,
+        require_production_key=args.require_production_key,
+        release_id=args.release_id,
     )
     for name, rows in summary.tables.items():
         print(f"export_research: {name}.parquet {rows:>12,} rows")

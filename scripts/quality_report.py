@@ -9,10 +9,10 @@ gives a note in its section, not an error. The page needs no network: no scripts
 the charts are SVG written here.
 
 `make build` writes target/data_quality_report.html (next to the dbt docs, whose overview links to it) and a
-copy in DATA_DIR/reports/.
+copy in the release's reports/ folder.
 
-Usage: python scripts/quality_report.py --database DATA_DIR/dev.duckdb
-       [--output target/data_quality_report.html] [--copy-to DATA_DIR/reports]
+Usage: python scripts/quality_report.py --database DATA_DIR/warehouse.duckdb
+       [--output target/data_quality_report.html] [--copy-to FOLDER] [--release-id ID]
 """
 
 from __future__ import annotations
@@ -883,7 +883,7 @@ def summary_cards(wh: Warehouse) -> str:
     )
 
 
-def render_report(wh: Warehouse, database: Path, generated_at: dt.datetime) -> str:
+def render_report(wh: Warehouse, database: Path, generated_at: dt.datetime, release_id: str | None = None) -> str:
     sections = [
         section_row_counts(wh),
         section_quarantine(wh),
@@ -899,10 +899,18 @@ def render_report(wh: Warehouse, database: Path, generated_at: dt.datetime) -> s
         summary_cards(wh)
         + "".join(f'<section id="{s.anchor}"><h2>{esc(s.title)}</h2>{s.body}</section>' for s in sections),
         [(s.anchor, s.title) for s in sections],
+        release_id,
     )
 
 
-def page(database: Path, generated_at: dt.datetime, content: str, nav: Sequence[tuple[str, str]]) -> str:
+def page(
+    database: Path,
+    generated_at: dt.datetime,
+    content: str,
+    nav: Sequence[tuple[str, str]],
+    release_id: str | None = None,
+) -> str:
+    release = f"release <b>{esc(release_id)}</b>, " if release_id else ""
     links = "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in nav)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -915,7 +923,7 @@ def page(database: Path, generated_at: dt.datetime, content: str, nav: Sequence[
 <body>
 <header>
 <h1>Data-quality report</h1>
-<p>Repeat-offending warehouse <code style="background:none;color:#fff">{esc(database)}</code>, report written
+<p>Repeat-offending warehouse {release}<code style="background:none;color:#fff">{esc(database)}</code>, report written
 {esc(generated_at.strftime("%Y-%m-%d %H:%M"))} UTC. <b>All data is synthetic.</b></p>
 <p><a href="index.html" style="color:#fff">Back to the dbt docs</a></p>
 </header>
@@ -930,13 +938,13 @@ def page(database: Path, generated_at: dt.datetime, content: str, nav: Sequence[
 """
 
 
-def write_report(database: Path, output: Path, copy_to: Path | None = None) -> Path:
+def write_report(database: Path, output: Path, copy_to: Path | None = None, release_id: str | None = None) -> Path:
     """Render the report of `database` into `output` (and a copy in `copy_to`); returns `output`."""
     generated_at = dt.datetime.now(dt.UTC)
     if database.exists():
         con = duckdb.connect(str(database), read_only=True)
         try:
-            document = render_report(Warehouse(con), database, generated_at)
+            document = render_report(Warehouse(con), database, generated_at, release_id)
         finally:
             con.close()
     else:
@@ -957,13 +965,14 @@ def write_report(database: Path, output: Path, copy_to: Path | None = None) -> P
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse, e.g. data/dev.duckdb")
+    parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse, e.g. data/warehouse.duckdb")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "target" / REPORT_NAME)
     parser.add_argument("--copy-to", type=Path, default=None, help="also copy the report into this folder")
+    parser.add_argument("--release-id", default=None, help="the release the warehouse is (named in the header)")
     args = parser.parse_args(argv)
     if not args.database.exists():
         print(f"quality_report: no warehouse at {args.database}; writing a placeholder report", file=sys.stderr)
-    output = write_report(args.database, args.output, args.copy_to)
+    output = write_report(args.database, args.output, args.copy_to, args.release_id)
     print(f"quality_report: wrote {output}" + (f" and a copy in {args.copy_to}" if args.copy_to else ""))
     return 0
 

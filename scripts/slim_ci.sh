@@ -5,11 +5,12 @@
 #
 # 1. make sure the shared small world exists (DATA_DIR, PEOPLE; `make data`);
 # 2. build the base ref in a temporary git worktree (or in SLIM_CI_BASE_DIR, an existing checkout, as the
-#    GitHub workflow does) against that world with target `ci`: this gives DATA_DIR/ci.duckdb and the base
-#    manifest, copied to STATE_DIR;
+#    GitHub workflow does) against that world with target `ci` into DATA_DIR/slim_ci_base.duckdb (a release
+#    target outside `release build`: nothing is published), and copy the base manifest to STATE_DIR;
 # 3. in the current tree, `dbt build --select state:modified+ --defer --state STATE_DIR` with target `pr`:
 #    modified nodes and their descendants are built into DATA_DIR/pr.duckdb; refs to everything else resolve
-#    to the base build, attached read-only under its database name `ci` (profiles.yml, DBT_DEFER_DUCKDB);
+#    to the base build, attached read-only under the catalog name every release has, `warehouse`
+#    (profiles.yml, DBT_DEFER_DUCKDB);
 # 4. print the nodes that ran.
 set -euo pipefail
 
@@ -57,9 +58,11 @@ else
     git worktree add --detach --quiet "$BASE_DIR" "$BASE_REF"
 fi
 echo "== building the base ($(git -C "$BASE_DIR" rev-parse --short HEAD)) with target ci"
-rm -f "$DATA_DIR/ci.duckdb" "$DATA_DIR/ci.duckdb.wal"
+BASE_DATABASE="$DATA_DIR/slim_ci_base.duckdb"
+rm -f "$BASE_DATABASE" "$BASE_DATABASE.wal"
 (
     cd "$BASE_DIR"
+    export RELEASE_DATABASE="$BASE_DATABASE"
     "$DBT" seed --profiles-dir . --target ci
     # linkage: added by issue 4 (the same step as in `make build`)
     "$DBT" build --profiles-dir . --target ci
@@ -71,7 +74,7 @@ cp "$BASE_DIR/target/manifest.json" "$STATE_DIR/manifest.json"
 # --- 3. the modified build ----------------------------------------------------------------------------
 echo "== building what changed against the base, deferring the rest"
 rm -f "$DATA_DIR/pr.duckdb" "$DATA_DIR/pr.duckdb.wal"
-export DBT_DEFER_DUCKDB="$DATA_DIR/ci.duckdb"
+export DBT_DEFER_DUCKDB="$BASE_DATABASE"
 rm -f "$ROOT/target/run_results.json"
 "$DBT" build --profiles-dir . --target pr --select state:modified+ --defer --state "$STATE_DIR"
 

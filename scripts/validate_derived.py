@@ -21,7 +21,7 @@ the record-level agreement of the two cohorts (persons matched through `linked.p
 
 Writes Markdown to stdout and DATA_DIR/reports/validate_derived.md, and JSON to validate_derived.json.
 
-Usage: python scripts/validate_derived.py --data-dir DATA_DIR [--database DATA_DIR/dev.duckdb]
+Usage: python scripts/validate_derived.py --data-dir DATA_DIR [--database DATA_DIR/warehouse.duckdb]
        [--tolerance-pp 0.5] [--min-offenders 1000] [--pooled-tolerance-pp 1.0] [--quarters 8]
        [--no-calibration-check]
 """
@@ -542,7 +542,7 @@ def _json(v: Validation) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="the world: its truth/ (skipped without one)")
-    parser.add_argument("--database", type=Path, default=None, help="default: DATA_DIR/dev.duckdb")
+    parser.add_argument("--database", type=Path, default=None, help="default: DATA_DIR/warehouse.duckdb")
     parser.add_argument("--tolerance-pp", type=float, default=0.5)
     parser.add_argument("--min-offenders", type=int, default=1000)
     parser.add_argument("--pooled-tolerance-pp", type=float, default=1.0)
@@ -550,7 +550,7 @@ def main() -> int:
     parser.add_argument("--no-calibration-check", action="store_true", help="report the calibration ranges only")
     parser.add_argument("--report-dir", type=Path, default=None, help="default: DATA_DIR/reports")
     args = parser.parse_args()
-    database = args.database or args.data_dir / "dev.duckdb"
+    database = args.database or args.data_dir / "warehouse.duckdb"
     truth = args.data_dir / "truth"
     if not (truth / "index_events.parquet").exists():
         print(

@@ -4,7 +4,12 @@
 -#}
 
 {% macro persist_column_profiles() -%}
-    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] -%}
+    {#- Only when the invocation built a public model: `dbt run --select audit__release` at the end of a
+        release build must not profile every public model again. -#}
+    {%- set public_selected = execute and (graph.nodes.values()
+        | selectattr('unique_id', 'in', selected_resources | default([], true))
+        | selectattr('access', 'equalto', 'public') | list | length > 0) -%}
+    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] and public_selected -%}
         {%- set stats_ctes = [] -%}
         {%- set profile_selects = [] -%}
         {%- for node in audit_summary_nodes(['model'], public_only=true) -%}

@@ -13,6 +13,12 @@
 {%- endmacro %}
 
 {% macro default__previous_release_relation(schema_name, identifier) -%}
+    {{ exceptions.raise_compiler_error(
+        'previous_release_relation has no implementation for the adapter ' ~ adapter.type() ~ ': releases need one (macros/release/release.sql)'
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__previous_release_relation(schema_name, identifier) -%}
     {#- The previous release is attached read-only as the catalog `previous` (profiles.yml, plugin
         repeat_offending.dbt_plugins.releases); absent on the first build of a folder and on `dev`. -#}
     {%- if not execute -%}
@@ -33,6 +39,12 @@
 {%- endmacro %}
 
 {% macro default__carry_forward_snapshots() -%}
+    {{ exceptions.raise_compiler_error(
+        'carry_forward_snapshots has no implementation for the adapter ' ~ adapter.type() ~ ': releases need one (macros/release/release.sql)'
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__carry_forward_snapshots() -%}
     {#- on-run-start: a new release starts from the snapshots of the previous one, so that their history
         runs across releases. Only a snapshot the new release does not have yet is copied, so the hook is a
         no-op after the first invocation of a build and when there is no previous release. -#}
@@ -52,5 +64,49 @@
                 {{ log('Release: carried ' ~ node.schema ~ '.' ~ node.alias ~ ' forward from the previous release', info=true) }}
             {%- endif -%}
         {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro release_ledger() -%}
+    {{ return(adapter.dispatch('release_ledger', 'repeat_offending')()) }}
+{%- endmacro %}
+
+{% macro default__release_ledger() -%}
+    {{ exceptions.raise_compiler_error(
+        'release_ledger has no implementation for the adapter ' ~ adapter.type() ~ ': releases need one (macros/release/release.sql)'
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__release_ledger() -%}
+    {#- The ledger of builds, DATA_DIR/releases/releases.jsonl (written by `release build`, see
+        repeat_offending.release.ledger), as a relation with one row per event; no rows when the file does
+        not exist (the `dev` target, a build outside `release build`). -#}
+    {%- set path = data_dir() ~ '/releases/releases.jsonl' -%}
+    {%- set columns = {
+        'event': 'varchar', 'release_id': 'varchar', 'at': 'varchar', 'outcome': 'varchar',
+        'reason': 'varchar', 'by': 'varchar', 'git_commit': 'varchar', 'dbt_version': 'varchar',
+        'duckdb_version': 'varchar', 'target': 'varchar', 'parameters': 'varchar', 'data_as_of': 'varchar',
+        'extract_dates': 'varchar', 'row_counts': 'varchar', 'tests_passed': 'bigint',
+        'tests_warned': 'bigint', 'tests_failed': 'bigint', 'tests_skipped': 'bigint',
+        'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
+    } -%}
+    {%- set exists = execute and run_query(
+        "select count(*) from glob('" ~ dbt.escape_single_quotes(path) ~ "')"
+    ).columns[0].values()[0] > 0 -%}
+    {%- if exists -%}
+        read_json('{{ dbt.escape_single_quotes(path) }}', format = 'newline_delimited', columns = {
+            {%- for name, data_type in columns.items() %}
+            '{{ name }}': '{{ data_type }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        })
+    {%- else -%}
+        (
+            select
+                {%- for name, data_type in columns.items() %}
+                cast(null as {{ data_type }}) as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            where 1 = 0
+        )
     {%- endif -%}
 {%- endmacro %}

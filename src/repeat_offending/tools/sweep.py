@@ -37,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from repeat_offending.release.layout import Layout
 from repeat_offending.tools.truth_checks import connect, staging_against_truth
 
 PEOPLE = (2_000, 60_000)
@@ -159,8 +160,6 @@ def _build(world: World, data_dir: Path, project: Path, args: argparse.Namespace
         f"DATA_DIR={data_dir}",
         *world.make_variables(),
         "DBT_TARGET=ci",
-        f"TARGET_PATH={data_dir / 'target'}",
-        f"LOG_PATH={data_dir / 'logs'}",
         f"LINKAGE_MIN_PRECISION={args.min_precision}",
         f"LINKAGE_MIN_RECALL={args.min_recall}",
     ]
@@ -169,7 +168,8 @@ def _build(world: World, data_dir: Path, project: Path, args: argparse.Namespace
             command, cwd=project, env=_environment(), stdout=log, stderr=subprocess.STDOUT, check=False
         )
     failures = []
-    run_results = data_dir / "target" / "run_results.json"
+    latest = Layout(data_dir).latest_build()
+    run_results = Layout(data_dir).folder(latest) / "target" / "run_results.json" if latest else data_dir / "none"
     if completed.returncode and run_results.exists():
         results = json.loads(run_results.read_text()).get("results", [])
         failures = sorted(r["unique_id"] for r in results if r.get("status") in ("error", "fail", "runtime error"))
@@ -254,7 +254,9 @@ def run_world(world: World, sweep_dir: Path, project: Path, args: argparse.Names
     started = time.perf_counter()
     result.build_exit, result.build_failures = _build(world, data_dir, project, args)
     result.build_ok = result.build_exit == 0
-    database = data_dir / "ci.duckdb"
+    # The published release, or the release of a build that failed (kept for inspection).
+    latest = Layout(data_dir).latest_build()
+    database = Layout(data_dir).database(latest) if latest else data_dir / "warehouse.duckdb"
     if database.exists() and (data_dir / "truth" / "defects.parquet").exists():
         try:
             con = connect(data_dir, database)

@@ -85,6 +85,22 @@ def mismatches(manifest: dict[str, object], args: argparse.Namespace) -> list[st
     return problems
 
 
+def read_manifest(data_dir: Path) -> dict[str, object] | None:
+    """The parameters the generator recorded for DATA_DIR's world, or None when ``raw/`` is not a generated
+    world (no marker: an extract) or its manifest cannot be read."""
+    raw = data_dir / "raw"
+    if not (raw / MARKER_NAME).is_file():
+        return None
+    try:
+        manifest = json.loads((raw / "_manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    parameters = manifest.get("parameters", manifest)
+    return parameters if isinstance(parameters, dict) else None
+
+
 def world_problems(data_dir: Path, args: argparse.Namespace) -> list[str]:
     """Why the generated world in ``data_dir`` is not the requested one (empty when it is)."""
     path = data_dir / "raw" / "_manifest.json"

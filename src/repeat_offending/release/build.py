@@ -1,0 +1,382 @@
+"""A release build: write a new warehouse, check everything there, and only then publish it.
+
+Steps, each a process of its own (dbt's lines and the scripts' lines are printed as they come):
+
+1. ``dbt seed`` and ``dbt build`` into ``releases/<id>.duckdb`` (target ``local``, ``ci`` or ``prod``), with
+   the published release attached read-only as ``previous``;
+2. linkage quality against the ground truth (skipped without ``truth/``), the research export, the
+   data-quality report, all into ``releases/<id>/``;
+3. the build's record in the ledger and ``dbt run --select audit__release``; ``dbt docs generate``;
+4. the file is checkpointed and made read-only, then published (``publish.publish``); old releases beyond
+   ``releases_to_keep`` are removed.
+
+Any step that fails ends the build: nothing is published, the ledger says why, and the last line printed
+names the release still published. A build killed outright leaves a ``started`` event only; the next build
+records it as abandoned and removes its files.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from repeat_offending.release import ledger
+from repeat_offending.release.layout import Layout, ReleaseError, raw_extract_date, release_id
+from repeat_offending.release.lock import INHERITED_FD, build_lock
+from repeat_offending.release.publish import prune, publish
+
+
+class StepFailedError(Exception):
+    """A step of the build failed; the message is the reason recorded and printed."""
+
+
+@dataclass(frozen=True)
+class Options:
+    data_dir: Path
+    project_dir: Path
+    target: str
+    keep: int
+    require_precision: float | None = None
+    require_recall: float | None = None
+    dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
+    python: Path = field(default_factory=lambda: Path(sys.executable))
+
+
+def _die_with_parent() -> None:
+    """In a child: be killed when the build process dies (Linux), so that a killed build leaves no dbt running
+    on its own and its lock is released with it."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _git_commit(project_dir: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(project_dir), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    dirty = subprocess.run(
+        ["git", "-C", str(project_dir), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return result.stdout.strip() + ("+changes" if dirty else "")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {"dbt_version": version("dbt-core"), "duckdb_version": duckdb.__version__}
+
+
+def _world_parameters(data_dir: Path) -> dict[str, Any] | None:
+    """The generator's parameters when DATA_DIR holds a generated world (its manifest), else None."""
+    from repeat_offending.tools.world import read_manifest
+
+    return read_manifest(data_dir)
+
+
+class Build:
+    """One release build of ``options.data_dir``."""
+
+    def __init__(self, options: Options, lock_fd: int) -> None:
+        self.options = options
+        self.layout = Layout(options.data_dir)
+        self.lock_fd = lock_fd
+        self.previous = self.layout.published()
+        taken = {build.release_id for build in ledger.builds(self.layout.ledger)}
+        taken |= {path.name.removesuffix(".duckdb") for path in self.layout.releases.glob("*.duckdb")}
+        built_at = dt.datetime.now(dt.UTC)
+        self.release_id = release_id(raw_extract_date(options.data_dir / "raw"), built_at, taken)
+        self.database = self.layout.database(self.release_id)
+        self.folder = self.layout.folder(self.release_id)
+        self.target_path = self.folder / "target"
+
+    # --- running steps --------------------------------------------------------------------------------
+    def environment(self) -> dict[str, str]:
+        previous = self.layout.database(self.previous) if self.previous else None
+        return {
+            **os.environ,
+            "DATA_DIR": str(self.options.data_dir),
+            "RELEASE_ID": self.release_id,
+            "RELEASE_DATABASE": str(self.database),
+            "PREVIOUS_RELEASE_DATABASE": str(previous) if previous and previous.is_file() else "",
+            "DBT_TARGET_PATH": str(self.target_path),
+            "DBT_LOG_PATH": str(self.folder / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            INHERITED_FD: str(self.lock_fd),
+        }
+
+    def run(self, title: str, command: Sequence[str | Path]) -> None:
+        print(f"== release {self.release_id}: {title}", flush=True)
+        result = subprocess.run(
+            [str(part) for part in command],
+            cwd=self.options.project_dir,
+            env=self.environment(),
+            pass_fds=(self.lock_fd,),
+            preexec_fn=_die_with_parent,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise StepFailedError(f"{title} failed (exit status {result.returncode}){self.dbt_failures(title)}")
+
+    def dbt(self, title: str, *arguments: str) -> None:
+        project = str(self.options.project_dir)
+        self.run(
+            title,
+            [
+                self.options.dbt,
+                *arguments,
+                "--profiles-dir",
+                project,
+                "--project-dir",
+                project,
+                "--target",
+                self.options.target,
+            ],
+        )
+
+    def script(self, title: str, name: str, *arguments: str | Path) -> None:
+        self.run(title, [self.options.python, self.options.project_dir / "scripts" / name, *arguments])
+
+    def dbt_failures(self, title: str) -> str:
+        """For a dbt step: which nodes failed, from run_results.json (node names only, never data)."""
+        if not title.startswith("dbt"):
+            return ""
+        try:
+            results = json.loads((self.target_path / "run_results.json").read_text())["results"]
+        except (OSError, ValueError, KeyError):
+            return ""
+        failed = sorted(r["unique_id"] for r in results if r.get("status") in ("error", "fail", "runtime error"))
+        if not failed:
+            return ""
+        shown = ", ".join(name.split(".", 2)[-1] for name in failed[:5])
+        return f": {len(failed)} node(s) failed: {shown}" + (" ..." if len(failed) > 5 else "")
+
+    # --- what the build measured ----------------------------------------------------------------------
+    def measures(self) -> dict[str, Any]:
+        """Extract dates, public row counts, test summary and linkage quality, for the ledger."""
+        manifest = json.loads((self.target_path / "manifest.json").read_text())
+        public = {
+            f"{node['schema']}.{node['alias']}"
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node.get("access") == "public"
+        }
+        results = json.loads((self.target_path / "run_results_build.json").read_text())["results"]
+        tests = Counter(str(r["status"]) for r in results if r["unique_id"].split(".")[0] in ("test", "unit_test"))
+        con = duckdb.connect(str(self.database), read_only=True)
+        try:
+            extract_dates = dict(
+                con.execute("select source_table, cast(data_as_of as varchar) from linked.extract_dates").fetchall()
+            )
+            row_counts = {
+                name: rows
+                for name, rows in con.execute("select relation_name, row_count from audit.row_counts").fetchall()
+                if name in public
+            }
+            has_quality = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'audit' and table_name = 'linkage_quality'"
+            ).fetchall()[0][0]
+            linkage = None
+            if has_quality:
+                row = con.execute(
+                    "select pairwise_precision, pairwise_recall, pairwise_f1 from audit.linkage_quality "
+                    "where scope = 'overall' and is_chosen_threshold"
+                ).fetchall()
+                if row:
+                    linkage = dict(zip(("precision", "recall", "f1"), row[0], strict=True))
+        finally:
+            con.close()
+        return {
+            "data_as_of": max(extract_dates.values(), default=None),
+            "extract_dates": json.dumps(extract_dates, sort_keys=True),
+            "row_counts": json.dumps(dict(sorted(row_counts.items()))),
+            "tests_passed": tests.get("pass", 0) + tests.get("success", 0),
+            "tests_warned": tests.get("warn", 0),
+            "tests_failed": tests.get("fail", 0) + tests.get("error", 0),
+            "tests_skipped": tests.get("skipped", 0),
+            "linkage_precision": linkage and linkage["precision"],
+            "linkage_recall": linkage and linkage["recall"],
+            "linkage_f1": linkage and linkage["f1"],
+        }
+
+    def parameters(self) -> str:
+        return json.dumps(
+            {
+                "target": self.options.target,
+                "releases_to_keep": self.options.keep,
+                "previous_release": self.previous,
+                "world": _world_parameters(self.options.data_dir),
+                "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "80%"),
+                "linkage_required": {
+                    "precision": self.options.require_precision,
+                    "recall": self.options.require_recall,
+                },
+            },
+            sort_keys=True,
+        )
+
+    # --- the build ------------------------------------------------------------------------------------
+    def steps(self) -> None:
+        o, folder = self.options, self.folder
+        self.dbt("dbt seed", "seed")
+        self.dbt("dbt build", "build")
+        (self.target_path / "run_results.json").replace(self.target_path / "run_results_build.json")
+        linkage_requirements: list[str] = []
+        if o.require_precision is not None:
+            linkage_requirements += ["--require-precision", str(o.require_precision)]
+        if o.require_recall is not None:
+            linkage_requirements += ["--require-recall", str(o.require_recall)]
+        self.script(
+            "linkage quality",
+            "evaluate_linkage.py",
+            "--database",
+            self.database,
+            "--truth",
+            o.data_dir / "truth",
+            *linkage_requirements,
+        )
+        self.script(
+            "research export",
+            "export_research.py",
+            "--database",
+            self.database,
+            "--output",
+            folder / "research",
+            "--manifest",
+            self.target_path / "manifest.json",
+            "--release-id",
+            self.release_id,
+            *(["--require-production-key"] if o.target == "prod" else []),
+        )
+        self.script(
+            "data-quality report",
+            "quality_report.py",
+            "--database",
+            self.database,
+            "--output",
+            self.target_path / "data_quality_report.html",
+            "--copy-to",
+            folder / "reports",
+            "--release-id",
+            self.release_id,
+        )
+        measures = self.measures()
+        ledger.append(
+            self.layout.ledger,
+            "finished",
+            self.release_id,
+            outcome="published",
+            reason=(f"every check passed ({measures['tests_passed']} tests passed, {measures['tests_warned']} warned)"),
+            **measures,
+        )
+        self.dbt("dbt run audit.release", "run", "--select", "audit__release_events", "audit__release")
+        self.dbt("dbt docs generate", "docs", "generate", "--static")
+        self.seal()
+
+    def seal(self) -> None:
+        """Checkpoint the file (no write-ahead log may be left beside it) and make it read-only."""
+        con = duckdb.connect(str(self.database))
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        wal = self.database.with_name(self.database.name + ".wal")
+        if wal.exists():
+            raise StepFailedError(f"the release file kept a write-ahead log ({wal.name}) after its checkpoint")
+        mode = self.database.stat().st_mode
+        self.database.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+    def execute(self) -> int:
+        layout, o = self.layout, self.options
+        ledger.append(
+            layout.ledger,
+            "started",
+            self.release_id,
+            git_commit=_git_commit(o.project_dir),
+            target=o.target,
+            parameters=self.parameters(),
+            pid=os.getpid(),
+            **_versions(),
+        )
+        print(
+            f"== release {self.release_id}: building into {self.database} (published now: {self.previous or 'none'})",
+            flush=True,
+        )
+        try:
+            self.steps()
+        except (StepFailedError, ReleaseError, OSError, duckdb.Error, KeyboardInterrupt) as failure:
+            reason = "interrupted" if isinstance(failure, KeyboardInterrupt) else str(failure)
+            ledger.append(layout.ledger, "finished", self.release_id, outcome="failed", reason=reason)
+            removed = prune(layout, o.keep, keep_also=self.release_id)
+            self.report_pruned(removed)
+            print(
+                f"release {self.release_id} NOT published: {reason}. "
+                f"Published release: {layout.published() or 'none'} (unchanged).",
+                flush=True,
+            )
+            return 130 if isinstance(failure, KeyboardInterrupt) else 1
+        publish(layout, self.release_id, by="build")
+        removed = prune(layout, o.keep)
+        self.report_pruned(removed)
+        print(
+            f"release {self.release_id} published as {layout.published_link} "
+            f"(previous: {self.previous or 'none'}); its files: {self.folder}",
+            flush=True,
+        )
+        return 0
+
+    def report_pruned(self, removed: list[str]) -> None:
+        if removed:
+            print(f"== releases removed by the retention rule: {', '.join(removed)}", flush=True)
+
+
+def mark_abandoned(layout: Layout) -> list[str]:
+    """Builds that started and never finished (killed, crashed): recorded as abandoned. Only called with the
+    build lock held, so none of them is still running."""
+    abandoned = []
+    for build in ledger.builds(layout.ledger):
+        if build.outcome is None:
+            reason = "the build stopped before it finished (killed or crashed); it was never published"
+        elif build.outcome == "published" and build.published_at is None:
+            reason = "the build stopped after its checks passed, before it was published (killed or crashed)"
+        else:
+            continue
+        ledger.append(layout.ledger, "finished", build.release_id, outcome="abandoned", reason=reason)
+        abandoned.append(build.release_id)
+    return abandoned
+
+
+def build(options: Options) -> int:
+    """Run one release build under the build lock; returns the exit status."""
+    layout = Layout(options.data_dir)
+    try:
+        with build_lock(layout, "release build") as fd:
+            abandoned = mark_abandoned(layout)
+            if abandoned:
+                print(f"== builds that stopped without finishing, recorded as abandoned: {', '.join(abandoned)}")
+            return Build(options, fd).execute()
+    except ReleaseError as problem:
+        print(f"release build stopped: {problem}", flush=True)
+        return 75
