@@ -37,8 +37,8 @@ current_ids as (
 
 ),
 
--- Where the records of each previous id are now: one row per (previous id, current id), the current id
--- null for the records no longer in the extract.
+-- Where the records of each previous id are now: one row per (previous id, current id), the
+-- current id null for the records no longer in the extract.
 movements as (
 
     select
@@ -127,7 +127,8 @@ history as (
 final as (
 
     select
-        release_id || ':' || previous_person_id || ':' || coalesce(successor_person_id, '') as change_id,
+        concat_ws(':', release_id, previous_person_id, coalesce(successor_person_id, ''))
+            as change_id,
         release_id,
         previous_person_id,
         successor_person_id,

@@ -1,6 +1,7 @@
--- A person id issued before this release is held now only by a person that shares a record with the
--- previous release's holder of that id: an id is never given to a new person, nor revived once retired.
--- Returns one row per reused id; passes when empty (docs/methodology.md section 10).
+-- A person id issued before this release is held now only by a person that shares a record
+-- with the previous release's holder of that id: an id is never given to a new person, nor
+-- revived once retired. Returns one row per reused id; passes when empty (docs/methodology.md
+-- section 10).
 with
 
 issued_person_ids as (

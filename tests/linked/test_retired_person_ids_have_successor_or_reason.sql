@@ -1,6 +1,7 @@
--- Every person id of the previous release that no person holds now is retired in this release's history
--- with a successor or the reason records_removed, and the history's is_retired agrees with the links.
--- Returns one row per broken id; passes when empty (docs/methodology.md section 10).
+-- Every person id of the previous release that no person holds now is retired in this
+-- release's history with a successor or the reason records_removed, and the history's
+-- is_retired agrees with the links. Returns one row per broken id; passes when empty
+-- (docs/methodology.md section 10).
 with
 
 previous_person_links as (
@@ -58,7 +59,8 @@ final as (
     select
         coalesce(previous_ids.person_id, this_release.previous_person_id) as person_id,
         case
-            when previous_ids.person_id is null then 'history names an id the previous release did not hold'
+            when previous_ids.person_id is null
+                then 'history names an id the previous release did not hold'
             when previous_ids.is_retired and this_release.previous_person_id is null
                 then 'retired without a history row'
             when previous_ids.is_retired and not this_release.is_explained
