@@ -21,8 +21,9 @@ that person is called. Without a previous release every person gets the *plain* 
 The greedy matching is computed in rounds of *mutually best* pairs (the best remaining pair of both its
 cluster and its previous id), which for a strict total order accepts exactly the pairs the one-by-one
 greedy accepts: each round's pairs are disjoint and the greedy would accept each of them, because every pair
-ranked above one of them has a side that is taken or will be. The rounds run on numpy arrays, so ten million
-clusters cost seconds; strings stay in DuckDB.
+ranked above one of them has a side that is taken or will be. The rounds run on integer numpy arrays (ten
+million pairs: about two seconds on two cores) and strings stay in DuckDB, whose joins dominate: about 17 s
+for 16 million records with a previous release, 4 s without, so roughly 45 s and 12 s at 42 million.
 """
 
 from __future__ import annotations
