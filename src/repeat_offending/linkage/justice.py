@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from .clusters import connected
 from .model import ModelOptions, PersonColumns, predict_table, train
+from .person_ids import plain_person_id_sql
 
 PROFILE_COLUMNS = (
     "forename",
@@ -216,7 +217,8 @@ def cluster_nodes(
 def cluster_in_database(
     con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float
 ) -> duckdb.DuckDBPyRelation:
-    """Person id, link method and match probability of every record, as a relation of ``con``.
+    """Plain person id, link method, match probability and the cluster's smallest record id
+    (cluster_record_id) of every record, as a relation of ``con``.
 
     ``records`` names a table or view with record_id, pnc_id_trusted and postcode_district; ``edges`` one
     with record_id_l, record_id_r, match_probability and link_method (deterministic and probabilistic links
@@ -282,17 +284,26 @@ def cluster_in_database(
             }
         ),
     )
-    # The person id comes from the smallest record id of each cluster, so it is stable between runs.
+    # A cluster is known by its smallest record id; its plain person id is a hash of it, so it is the same
+    # between runs. Release builds then carry ids over from the previous release (person_ids.py).
     methods = ", ".join(f"'{m}'" for m in (*METHOD_PRIORITY, "none"))
     con.execute(f"""
         create or replace temp table {PERSON_LINKS_TABLE} as
         select
-            n.record_id,
-            'P' || upper(left(sha256(min(n.record_id) over (partition by r.label)), 12)) as person_id,
-            [{methods}][r.method_rank + 1] as link_method,
-            case when r.method_rank < {len(METHOD_PRIORITY)} then r.probability end as match_probability
-        from _person_link_nodes as n
-        inner join _person_link_result as r using (node)
+            record_id,
+            {plain_person_id_sql("cluster_record_id")} as person_id,
+            link_method,
+            match_probability,
+            cluster_record_id
+        from (
+            select
+                n.record_id,
+                min(n.record_id) over (partition by r.label) as cluster_record_id,
+                [{methods}][r.method_rank + 1] as link_method,
+                case when r.method_rank < {len(METHOD_PRIORITY)} then r.probability end as match_probability
+            from _person_link_nodes as n
+            inner join _person_link_result as r using (node)
+        )
     """)
     con.unregister("_person_link_result")
     return con.table(PERSON_LINKS_TABLE)
@@ -303,6 +314,11 @@ def cluster(records: pa.Table, edges: pa.Table, threshold: float) -> pa.Table:
     con = duckdb.connect()
     con.register("records", records)
     con.register("edges", edges)
-    result = cluster_in_database(con, "records", "edges", threshold).order("record_id").to_arrow_table()
+    result = (
+        cluster_in_database(con, "records", "edges", threshold)
+        .select("record_id, person_id, link_method, match_probability")
+        .order("record_id")
+        .to_arrow_table()
+    )
     con.close()
     return result

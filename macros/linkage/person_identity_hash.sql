@@ -1,0 +1,18 @@
+{#- Documented in _linkage__macros.yml. -#}
+{% macro person_identity_hash(relation='') -%}
+    {%- set prefix = (relation ~ '.') if relation else '' -%}
+    {%- set parts = [] -%}
+    {%- for column in person_identity_columns() -%}
+        {#- A null and an empty value hash differently: a null is written as \N, which no staged value is. -#}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ column ~ " as varchar), '\\N')") -%}
+    {%- endfor -%}
+    {{ dbt.hash("concat_ws('|', " ~ parts | join(', ') ~ ")") }}
+{%- endmacro %}
+
+
+{% macro person_identity_columns() -%}
+    {{ return([
+        'pnc_id', 'crn', 'prison_number', 'forename', 'middle_name', 'surname', 'date_of_birth', 'sex',
+        'postcode'
+    ]) }}
+{%- endmacro %}
