@@ -313,3 +313,26 @@ def test_the_release_table_docs_report_and_export_name_the_release(scenario: Sce
     manifest = json.loads((folder / "target" / "manifest.json").read_text())
     description = manifest["nodes"]["model.repeat_offending.audit__release"]["description"]
     assert f"describes release `{scenario.second}`" in description
+
+
+def test_person_ids_carry_over_from_the_published_release(scenario: Scenario) -> None:
+    """The release tool attaches the published release as the previous one: the second release measures its
+    ids against the first (the rules themselves: pytests/test_person_ids.py)."""
+    layout = Layout(scenario.data_dir)
+    with duckdb.connect(str(layout.database(scenario.second)), read_only=True) as con:
+        has_previous, unchanged, keeping, retired, explained = con.execute(
+            "select has_previous_release, unchanged_people, unchanged_people_keeping_id, retired_person_ids, "
+            "retired_with_successor + retired_with_reason_only from audit.person_id_stability"
+        ).fetchall()[0]
+        kept = con.execute(
+            "select count(*) from linked.person_links as l "
+            "inner join linkage.previous_person_links as p on l.record_id = p.record_id and l.person_id = p.person_id"
+        ).fetchall()[0][0]
+        history_release = con.execute(
+            "select count(*) from linked.person_id_history where release_id != ?", [scenario.second]
+        ).fetchall()[0][0]
+    assert has_previous and unchanged > 1000
+    assert keeping / unchanged >= 0.995
+    assert retired == explained
+    assert kept > 0.9 * unchanged
+    assert history_release == 0, "the first release had no previous release, so no history of its own"

@@ -14,23 +14,30 @@
 
 {% macro default__previous_release_relation(schema_name, identifier) -%}
     {{ exceptions.raise_compiler_error(
-        'previous_release_relation has no implementation for the adapter ' ~ adapter.type() ~ ': releases need one (macros/release/release.sql)'
+        'previous_release_relation has no implementation for the adapter ' ~ adapter.type()
+        ~ ': releases need one (macros/release/release.sql)'
     ) }}
 {%- endmacro %}
 
 {% macro duckdb__previous_release_relation(schema_name, identifier) -%}
-    {#- The previous release is attached read-only as the catalog `previous` (profiles.yml, plugin
-        repeat_offending.dbt_plugins.releases); absent on the first build of a folder and on `dev`. -#}
+    {#- A release build attaches the release published before it read-only as the catalog `previous`
+        (profiles.yml, plugin repeat_offending.dbt_plugins.releases). A target whose own catalog is not
+        `warehouse` (dev, pr) may have the published (or base) release attached as `warehouse`: that is its
+        previous release, so that a developer's person ids are the published ones. Neither: none. -#}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set attached = run_query(
-        "select count(*) from duckdb_databases() where database_name = 'previous'"
-    ).columns[0].values()[0] -%}
-    {%- if attached == 0 -%}
+        "select database_name from duckdb_databases() where database_name in ('previous', 'warehouse')"
+    ).columns[0].values() -%}
+    {%- if 'previous' in attached -%}
+        {%- set catalog = 'previous' -%}
+    {%- elif 'warehouse' in attached and target.database != 'warehouse' -%}
+        {%- set catalog = 'warehouse' -%}
+    {%- else -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(adapter.get_relation(database='previous', schema=schema_name, identifier=identifier)) }}
+    {{ return(adapter.get_relation(database=catalog, schema=schema_name, identifier=identifier)) }}
 {%- endmacro %}
 
 
@@ -40,7 +47,8 @@
 
 {% macro default__carry_forward_snapshots() -%}
     {{ exceptions.raise_compiler_error(
-        'carry_forward_snapshots has no implementation for the adapter ' ~ adapter.type() ~ ': releases need one (macros/release/release.sql)'
+        'carry_forward_snapshots has no implementation for the adapter ' ~ adapter.type()
+        ~ ': releases need one (macros/release/release.sql)'
     ) }}
 {%- endmacro %}
 
@@ -74,7 +82,8 @@
 
 {% macro default__release_ledger() -%}
     {{ exceptions.raise_compiler_error(
-        'release_ledger has no implementation for the adapter ' ~ adapter.type() ~ ': releases need one (macros/release/release.sql)'
+        'release_ledger has no implementation for the adapter ' ~ adapter.type()
+        ~ ': releases need one (macros/release/release.sql)'
     ) }}
 {%- endmacro %}
 
@@ -109,4 +118,21 @@
             where 1 = 0
         )
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro previous_release_rows(schema_name, identifier, columns) -%}
+    {#- A select of `columns` from the previous release's `schema_name.identifier`, or of no rows with the
+        same names and types when there is none. Documented in _release__macros.yml. -#}
+    {%- set previous = previous_release_relation(schema_name, identifier) -%}
+    select
+        {%- for column in columns %}
+        cast({{ column.get('expression', column.name) if previous is not none else 'null' }}
+            as {{ column.type }}) as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    {%- if previous is not none %}
+    from {{ previous }}
+    {%- else %}
+    where false
+    {%- endif %}
 {%- endmacro %}

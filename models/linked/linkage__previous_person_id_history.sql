@@ -4,41 +4,19 @@
     when the previous release has no history.
 -#}
 
-{%- set previous = previous_release_relation('linked', 'person_id_history') %}
-
 with
 
-{% if previous is not none -%}
-previous_person_id_history as (
-
-    select * from {{ previous }}
-
-),
-
-{% endif -%}
 final as (
 
-    {% if previous is not none -%}
-        select
-            cast(change_id as varchar) as change_id,
-            cast(release_id as varchar) as release_id,
-            cast(previous_person_id as varchar) as previous_person_id,
-            cast(successor_person_id as varchar) as successor_person_id,
-            cast(change as varchar) as change,
-            cast(records_moved as bigint) as records_moved,
-            cast(is_retired as boolean) as is_retired
-        from previous_person_id_history
-    {%- else -%}
-        select
-            cast(null as varchar) as change_id,
-            cast(null as varchar) as release_id,
-            cast(null as varchar) as previous_person_id,
-            cast(null as varchar) as successor_person_id,
-            cast(null as varchar) as change,
-            cast(null as bigint) as records_moved,
-            cast(null as boolean) as is_retired
-        where false
-    {%- endif %}
+    {{ previous_release_rows('linked', 'person_id_history', [
+        {'name': 'change_id', 'type': 'varchar'},
+        {'name': 'release_id', 'type': 'varchar'},
+        {'name': 'previous_person_id', 'type': 'varchar'},
+        {'name': 'successor_person_id', 'type': 'varchar'},
+        {'name': 'change', 'type': 'varchar'},
+        {'name': 'records_moved', 'type': 'bigint'},
+        {'name': 'is_retired', 'type': 'boolean'}
+    ]) }}
 
 )
 

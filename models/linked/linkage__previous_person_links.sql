@@ -4,31 +4,14 @@
     catalog `previous`). No rows on a first release or when the previous release has no person links.
 -#}
 
-{%- set previous = previous_release_relation('linked', 'person_links') %}
-
 with
 
-{% if previous is not none -%}
-previous_person_links as (
-
-    select * from {{ previous }}
-
-),
-
-{% endif -%}
 final as (
 
-    {% if previous is not none -%}
-        select
-            cast(record_id as varchar) as record_id,
-            cast(person_id as varchar) as person_id
-        from previous_person_links
-    {%- else -%}
-        select
-            cast(null as varchar) as record_id,
-            cast(null as varchar) as person_id
-        where false
-    {%- endif %}
+    {{ previous_release_rows('linked', 'person_links', [
+        {'name': 'record_id', 'type': 'varchar'},
+        {'name': 'person_id', 'type': 'varchar'}
+    ]) }}
 
 )
 
