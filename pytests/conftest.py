@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from releases import Scenario, run_scenario
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -70,3 +72,10 @@ def built_world() -> Path:
     if not (folder / "warehouse.duckdb").exists():
         subprocess.run(["make", "test-world", f"TEST_DATA_DIR={folder}"], cwd=PROJECT_ROOT, check=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def release_scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """Two successive extracts built as releases in one DATA_DIR, with killed builds, concurrent readers and
+    a refused second build on the way (pytests/releases.py): shared by the release and person id tests."""
+    return run_scenario(tmp_path_factory.mktemp("releases"))

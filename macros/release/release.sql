@@ -56,7 +56,11 @@
     {#- on-run-start: a new release starts from the snapshots of the previous one, so that their history
         runs across releases. Only a snapshot the new release does not have yet is copied, so the hook is a
         no-op after the first invocation of a build and when there is no previous release. -#}
-    {%- if execute -%}
+    {#- Release builds only (the catalog `previous`): a developer's dev.duckdb does not need the history. -#}
+    {%- set release_build = execute and run_query(
+        "select count(*) from duckdb_databases() where database_name = 'previous'"
+    ).columns[0].values()[0] > 0 -%}
+    {%- if release_build -%}
         {%- for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'snapshot') -%}
             {%- set previous = previous_release_relation(node.schema, node.alias) -%}
             {%- set current = adapter.get_relation(

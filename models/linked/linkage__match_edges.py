@@ -3,10 +3,12 @@ identical identity details.
 
 A dbt Python model, so person linkage runs inside `dbt build` between staging and the linked layer, with
 lineage, tests and docs like any other model. The work is done by `repeat_offending.linkage` in its own
-DuckDB database (bounded by `linkage_memory_limit`, spilling to DATA_DIR/linkage/tmp); records are streamed
-in and links streamed out, so nothing of national size is held in Python. The trained model (m and u
-probabilities of every comparison level) is saved beside the warehouse, in
-DATA_DIR/linkage/splink_model.json.
+DuckDB database (bounded by `linkage_memory_limit`, spilling to <folder>/tmp); records are streamed in and
+links streamed out, so nothing of national size is held in Python. The trained model (m and u probabilities
+of every comparison level) is saved with the release, in <folder>/splink_model.json. <folder> is the
+release's own `DATA_DIR/releases/<release id>/linkage` in a release build (RELEASE_FOLDER, set by `release
+build`), so that a build that is not published never replaces the published release's model; otherwise
+DATA_DIR/linkage.
 """
 
 import json
@@ -24,7 +26,8 @@ def model(dbt: Any, session: Any) -> Any:
     trusted = dbt.ref("linkage__trusted_pnc_ids").select("record_id, pnc_id_trusted")
     columns = ", ".join(["record_id", *PROFILE_COLUMNS])
     records = identities.join(trusted, "record_id").select(columns).fetch_record_batch()
-    folder = Path(os.environ.get("DATA_DIR", "data")) / "linkage"
+    release_folder = os.environ.get("RELEASE_FOLDER", "")
+    folder = Path(release_folder or os.environ.get("DATA_DIR", "data")) / "linkage"
     folder.mkdir(parents=True, exist_ok=True)
     scored = score_probabilistic(
         records,

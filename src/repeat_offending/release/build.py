@@ -120,6 +120,7 @@ class Build:
             "DATA_DIR": str(self.options.data_dir),
             "RELEASE_ID": self.release_id,
             "RELEASE_DATABASE": str(self.database),
+            "RELEASE_FOLDER": str(self.folder),
             "PREVIOUS_RELEASE_DATABASE": str(previous) if previous and previous.is_file() else "",
             "DBT_TARGET_PATH": str(self.target_path),
             "DBT_LOG_PATH": str(self.folder / "logs"),
