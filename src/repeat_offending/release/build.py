@@ -11,8 +11,8 @@ Steps, each a process of its own (dbt's lines and the scripts' lines are printed
    ``releases_to_keep`` are removed.
 
 Any step that fails ends the build: nothing is published, the ledger says why, and the last line printed
-names the release still published. A build killed outright leaves a ``started`` event only; the next build
-records it as abandoned and removes its files.
+names the release still published. A build killed outright records no publication (at most its ``started``
+and ``finished`` events); the next build records it as abandoned and removes its files.
 """
 
 from __future__ import annotations
@@ -327,6 +327,7 @@ class Build:
         )
         try:
             self.steps()
+            publish(layout, self.release_id, by="build")
         except (StepFailedError, ReleaseError, OSError, duckdb.Error, KeyboardInterrupt) as failure:
             reason = "interrupted" if isinstance(failure, KeyboardInterrupt) else str(failure)
             ledger.append(layout.ledger, "finished", self.release_id, outcome="failed", reason=reason)
@@ -338,7 +339,6 @@ class Build:
                 flush=True,
             )
             return 130 if isinstance(failure, KeyboardInterrupt) else 1
-        publish(layout, self.release_id, by="build")
         removed = prune(layout, o.keep)
         self.report_pruned(removed)
         print(
