@@ -102,7 +102,7 @@ def test_good_name_builds_schema_dot_table(project_copy: Path) -> None:
     manifest = json.loads((project_copy / "target" / "manifest.json").read_text())
     model = manifest["nodes"]["model.repeat_offending.stg_demo__persons"]
     assert (model["schema"], model["alias"]) == ("stg_demo", "persons")
-    assert model["relation_name"] == '"ci"."stg_demo"."persons"'
+    assert model["relation_name"] == '"warehouse"."stg_demo"."persons"'
     seed = manifest["nodes"]["seed.repeat_offending.reference__demo_codes"]
     assert (seed["schema"], seed["alias"]) == ("reference", "demo_codes")
 
