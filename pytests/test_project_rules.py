@@ -276,6 +276,7 @@ def test_names_must_match_their_folders(resource_type: str, name: str, path: str
         ("derived_int__index_events", "models/derived/derived_int__index_events.sql"),
         ("audit__quarantine", "models/audit/audit__quarantine.sql"),
         ("publication__tables", "models/publication/publication__tables.sql"),
+        ("publication_int__cells", "models/publication/intermediate/publication_int__cells.sql"),
         ("research__extract", "models/research/research__extract.sql"),
     ],
 )

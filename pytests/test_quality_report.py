@@ -38,6 +38,7 @@ LAYERS = {
     "derived",
     "derived_int",
     "publication",
+    "publication_int",
     "research",
     "audit",
     "snapshots",

@@ -16,8 +16,8 @@ The dbt-project-evaluator package cannot be installed here, so the rules we adop
 - ``naming_matches_folder``: names match their folders (CaDeT ``<schema>__<table>``): ``models/staging/<system>/``
   holds ``stg_<system>__*`` and ``staging_checks__<system>_*``; ``models/linked/`` ``linked__*``,
   ``linkage__*`` and ``linked_checks__*``; ``models/derived/`` ``derived__*`` and ``derived_int__*``;
-  ``models/audit/`` ``audit__*``; ``models/publication/`` ``publication__*``; ``models/research/``
-  ``research__*``; seeds are ``reference__*`` and snapshots ``snapshots__*``.
+  ``models/audit/`` ``audit__*``; ``models/publication/`` ``publication__*`` and ``publication_int__*``;
+  ``models/research/`` ``research__*``; seeds are ``reference__*`` and snapshots ``snapshots__*``.
 
 Exceptions live in ``project_rules_exceptions.yml`` (``exceptions:`` entries with ``rule``, ``node`` — a unique
 id or a name — and a mandatory ``reason``). An exception without a reason, for an unknown rule, or that no
@@ -59,7 +59,7 @@ FOLDER_SCHEMAS: dict[str, tuple[str, ...]] = {
     "linked": ("linked", "linkage", "linked_checks"),
     "derived": ("derived", "derived_int"),
     "audit": ("audit",),
-    "publication": ("publication",),
+    "publication": ("publication", "publication_int"),
     "research": ("research",),
 }
 SEED_SCHEMA = "reference"

@@ -64,6 +64,7 @@ LAYER_ORDER = (
     "snapshots",
     "derived_int",
     "derived",
+    "publication_int",
     "publication",
     "research",
     "audit",

@@ -17,7 +17,7 @@
 {% macro audit_layer(schema_name) -%}
     {%- set layers = [
         'reference', 'staging_checks', 'linkage', 'linked', 'linked_checks', 'derived', 'derived_int',
-        'publication', 'research', 'audit', 'snapshots'
+        'publication', 'publication_int', 'research', 'audit', 'snapshots'
     ] -%}
     {%- set schema_name = schema_name | lower -%}
     {%- if schema_name.startswith('stg_') -%}

@@ -1,17 +1,19 @@
 {#-
-    Every published cell of the young people tables (publication.young_people_characteristics,
-    _adult_convictions and _assessment_needs), with disclosure control applied jointly: the tables share
-    cells (the youth conviction bands, the totals of prolific and other young offenders) and totals. Documented
-    in _publication__macros.yml.
+    Every cell of the young people tables (publication.young_people_characteristics,
+    _adult_convictions and _assessment_needs; docs/methodology.md sections 3 and 6), with disclosure
+    control applied once, jointly to all of them: the tables share cells (the youth conviction
+    bands, the totals of prolific and other young offenders) and totals. The public tables select
+    their rows from this one relation. Category lists: reference.publication_offender_groups and
+    reference.publication_young_people_categories (with reference.regions, reference.offence_groups
+    and reference.assessment_needs).
 -#}
+{%- set needs = assessment_need_columns() %}
+{%- set breakdowns = [
+    'sex', 'ethnicity_group', 'deprivation_decile', 'region', 'age_at_first_conviction',
+    'youth_conviction_band', 'youth_offence_group', 'adult_offence_group', 'custody_before_18',
+    'referral_order_before_18', 'youth_rehabilitation_order_before_18'
+] %}
 
-{% macro publication_young_people_cells() -%}
-    {%- set needs = assessment_need_columns() -%}
-    {%- set breakdowns = [
-        'sex', 'ethnicity_group', 'deprivation_decile', 'region', 'age_at_first_conviction',
-        'youth_conviction_band', 'youth_offence_group', 'adult_offence_group', 'custody_before_18',
-        'referral_order_before_18', 'youth_rehabilitation_order_before_18'
-    ] -%}
 with
 
 young_people as (
@@ -38,6 +40,18 @@ assessment_needs as (
 
 ),
 
+offender_groups as (
+
+    select * from {{ ref('reference__publication_offender_groups') }}
+
+),
+
+listed_categories as (
+
+    select * from {{ ref('reference__publication_young_people_categories') }}
+
+),
+
 -- complete cohorts only, with the publication's categories
 cohort as (
 
@@ -47,7 +61,7 @@ cohort as (
         adult_convictions,
         has_assessment,
         {%- for need in needs %}
-        {{ need }},
+            {{ need }},
         {%- endfor %}
         case sex when 'F' then 'Female' when 'M' then 'Male' else 'Unknown' end as sex,
         ethnicity_group,
@@ -72,50 +86,9 @@ cohort_years as (
 
 ),
 
-offender_groups (offender_group, offender_group_order) as (
-
-    values ('PYO', 1), ('Non-PYO', 2), ('All', 3)
-
-),
-
--- every category of every breakdown, and whether it is possible for prolific young offenders (3 or more
--- youth convictions) and for the others: a category impossible for a group is a structural zero, not
--- published for it
-fixed_categories (breakdown, category, category_order, in_pyo, in_non_pyo) as (
-
-    values
-    ('sex', 'Female', 1, true, true),
-    ('sex', 'Male', 2, true, true),
-    ('sex', 'Unknown', 3, true, true),
-    ('ethnicity_group', 'Asian', 1, true, true),
-    ('ethnicity_group', 'Black', 2, true, true),
-    ('ethnicity_group', 'Mixed', 3, true, true),
-    ('ethnicity_group', 'White', 4, true, true),
-    ('ethnicity_group', 'Other', 5, true, true),
-    ('ethnicity_group', 'Not stated', 6, true, true),
-    {%- for decile in range(1, 11) %}
-    ('deprivation_decile', '{{ decile }}', {{ decile }}, true, true),
-    {%- endfor %}
-    ('deprivation_decile', 'Unknown', 11, true, true),
-    ('region', 'Unknown', 99, true, true),
-    {%- for age in range(10, 18) %}
-    ('age_at_first_conviction', '{{ age }}', {{ age }}, true, true),
-    {%- endfor %}
-    ('age_at_first_conviction', '18', 18, false, true),
-    ('youth_conviction_band', '0', 1, false, true),
-    ('youth_conviction_band', '1-2', 2, false, true),
-    ('youth_conviction_band', '3', 3, true, false),
-    ('youth_conviction_band', '4-6', 4, true, false),
-    ('youth_conviction_band', '7-9', 5, true, false),
-    ('youth_conviction_band', '10+', 6, true, false),
-    ('youth_offence_group', 'No youth conviction', 99, false, true),
-    {%- for breakdown in ['custody_before_18', 'referral_order_before_18', 'youth_rehabilitation_order_before_18'] %}
-    ('{{ breakdown }}', 'Yes', 1, true, true),
-    ('{{ breakdown }}', 'No', 2, true, true){% if not loop.last %},{% endif %}
-    {%- endfor %}
-
-),
-
+-- every category of every breakdown, and whether it is possible for prolific young offenders (3 or
+-- more youth convictions) and for the others: a category impossible for a group is a structural
+-- zero, not published for it
 categories as (
 
     select
@@ -124,7 +97,7 @@ categories as (
         category_order,
         in_pyo,
         in_non_pyo
-    from fixed_categories
+    from listed_categories
 
     union all
 
@@ -149,8 +122,8 @@ categories as (
 
 ),
 
--- where each published row is: the categories for the groups they are possible for and for all young
--- people, and each breakdown's total (category `All`) per group
+-- where each published row is: the categories for the groups they are possible for and for all
+-- young people, and each breakdown's total (category `All`) per group
 placements as (
 
     select
@@ -189,16 +162,18 @@ placements as (
 
 ),
 
--- one cell per set of people: a breakdown's total is the group's total in every breakdown; a category
--- possible for one group only is the same cell for that group and for all; no youth conviction is the
--- youth conviction band 0
+-- one cell per set of people: a breakdown's total is the group's total in every breakdown; a
+-- category possible for one group only is the same cell for that group and for all; no youth
+-- conviction is the youth conviction band 0
 placed_cells as (
 
     select
         placements.*,
         'yp|' || cast(placements.cohort_year as varchar) || '|' || case
             when placements.category = 'All' then 'total|' || placements.cell_group
-            when placements.breakdown = 'youth_offence_group' and placements.category = 'No youth conviction'
+            when
+                placements.breakdown = 'youth_offence_group'
+                and placements.category = 'No youth conviction'
                 then 'youth_conviction_band|0|Non-PYO'
             else placements.breakdown || '|' || placements.category || '|' || placements.cell_group
         end as cell_id
@@ -209,27 +184,25 @@ placed_cells as (
 person_categories as (
     {%- for breakdown in breakdowns %}
 
-    select
-        cohort_year,
-        offender_group,
-        '{{ breakdown }}' as breakdown,
-        {{ breakdown }} as category,
-        adult_convictions
-    from cohort
+        select
+            cohort_year,
+            offender_group,
+            '{{ breakdown }}' as breakdown,
+            {{ breakdown }} as category,
+            adult_convictions
+        from cohort
 
-    union all
+        union all
 
-    select
-        cohort_year,
-        'All' as offender_group,
-        '{{ breakdown }}' as breakdown,
-        {{ breakdown }} as category,
-        adult_convictions
-    from cohort
-    {%- if not loop.last %}
+        select
+            cohort_year,
+            'All' as offender_group,
+            '{{ breakdown }}' as breakdown,
+            {{ breakdown }} as category,
+            adult_convictions
+        from cohort
 
-    union all
-    {%- endif %}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 ),
@@ -277,7 +250,10 @@ characteristic_rows as (
     select
         placed_cells.*,
         coalesce(
-            case when placed_cells.category = 'All' then group_measures.people else category_measures.people end,
+            case
+                when placed_cells.category = 'All' then group_measures.people
+                else category_measures.people
+            end,
             0
         ) as people,
         coalesce(
@@ -305,27 +281,25 @@ characteristic_rows as (
 need_measures as (
     {%- for need in needs %}
 
-    select
-        cohort_year,
-        offender_group,
-        '{{ need }}' as need,
-        sum(case when {{ need }} = 2 then 1 else 0 end) as people_with_need
-    from cohort
-    group by cohort_year, offender_group
+        select
+            cohort_year,
+            offender_group,
+            '{{ need }}' as need,
+            sum(case when {{ need }} = 2 then 1 else 0 end) as people_with_need
+        from cohort
+        group by cohort_year, offender_group
 
-    union all
+        union all
 
-    select
-        cohort_year,
-        'All' as offender_group,
-        '{{ need }}' as need,
-        sum(case when {{ need }} = 2 then 1 else 0 end) as people_with_need
-    from cohort
-    group by cohort_year
-    {%- if not loop.last %}
+        select
+            cohort_year,
+            'All' as offender_group,
+            '{{ need }}' as need,
+            sum(case when {{ need }} = 2 then 1 else 0 end) as people_with_need
+        from cohort
+        group by cohort_year
 
-    union all
-    {%- endif %}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 ),
@@ -339,9 +313,11 @@ need_rows as (
         cast(assessment_needs.oasys_section as integer) as need_order,
         offender_groups.offender_group,
         offender_groups.offender_group_order,
-        'yp|' || cast(cohort_years.cohort_year as varchar) || '|need|' || assessment_needs.need_column
+        'yp|' || cast(cohort_years.cohort_year as varchar)
+        || '|need|' || assessment_needs.need_column
         || '|' || offender_groups.offender_group as cell_id,
-        'yp|' || cast(cohort_years.cohort_year as varchar) || '|assessed|' || offender_groups.offender_group
+        'yp|' || cast(cohort_years.cohort_year as varchar)
+        || '|assessed|' || offender_groups.offender_group
             as assessed_cell_id,
         coalesce(need_measures.people_with_need, 0) as people_with_need,
         coalesce(group_measures.assessed_people, 0) as assessed_people
@@ -373,9 +349,10 @@ totals as (
 
 ),
 
--- people counts to protect: the characteristic cells (stage 1), the assessed people of each group (stage
--- 2: suppressed with the group; complement: the group's people without an assessment) and the people with
--- each need (stage 3: suppressed with the assessed people; complement: assessed people without the need)
+-- people counts to protect: the characteristic cells (stage 1), the assessed people of each group
+-- (stage 2: suppressed with the group; complement: the group's people without an assessment) and
+-- the people with each need (stage 3: suppressed with the assessed people; complement: assessed
+-- people without the need)
 sdc_cells as (
 
     select
@@ -417,7 +394,8 @@ sdc_relations as (
 
     -- the categories of a breakdown add up to the group's total
     select
-        'column|' || cast(cohort_year as varchar) || '|' || breakdown || '|' || offender_group as relation_id,
+        'column|' || cast(cohort_year as varchar) || '|' || breakdown || '|' || offender_group
+            as relation_id,
         cell_id,
         category = 'All' as is_total
     from characteristic_rows
@@ -426,7 +404,8 @@ sdc_relations as (
 
     -- prolific and other young offenders add up to all, in each category
     select
-        'row|' || cast(cohort_year as varchar) || '|' || breakdown || '|' || category as relation_id,
+        'row|' || cast(cohort_year as varchar) || '|' || breakdown || '|' || category
+            as relation_id,
         cell_id,
         offender_group = 'All' as is_total
     from characteristic_rows
@@ -484,64 +463,80 @@ needs_marked as (
     inner join suppression as assessed_suppression
         on need_rows.assessed_cell_id = assessed_suppression.cell_id
 
+),
+
+-- the published values (counts rounded, percentages and means from unrounded counts) and their
+-- markers: the characteristic rows and the need rows, each with its own columns
+final as (
+
+    select
+        'characteristics' as table_part,
+        cell_id,
+        cohort_year,
+        breakdown,
+        category,
+        cast(category_order as integer) as category_order,
+        offender_group,
+        offender_group_order,
+        {{ sdc_count('people', 'people_marker') }} as people,
+        people_marker,
+        {{ sdc_ratio(
+            'people', 'total_people', 'total_people_marker', 'people_marker', scale=100, decimals=1
+        ) }}
+            as percentage,
+        {{ sdc_ratio_marker('total_people', 'total_people_marker', 'people_marker') }}
+            as percentage_marker,
+        {{ sdc_count('adult_convictions', sdc_linked_marker('people_marker')) }}
+            as adult_convictions,
+        {{ sdc_linked_marker('people_marker') }} as adult_convictions_marker,
+        {{ sdc_ratio('adult_convictions', 'people', 'people_marker', decimals=2) }}
+            as adult_convictions_per_person,
+        {{ sdc_ratio_marker('people', 'people_marker') }} as adult_convictions_per_person_marker,
+        cast(null as varchar) as need,
+        cast(null as varchar) as need_description,
+        cast(null as integer) as assessed_people,
+        cast(null as varchar) as assessed_people_marker,
+        cast(null as integer) as people_with_need,
+        cast(null as varchar) as people_with_need_marker,
+        cast(null as double) as percentage_with_need,
+        cast(null as varchar) as percentage_with_need_marker
+    from characteristics_marked
+
+    union all
+
+    select
+        'needs' as table_part,
+        cell_id,
+        cohort_year,
+        'assessment_need' as breakdown,
+        need as category,
+        need_order as category_order,
+        offender_group,
+        offender_group_order,
+        cast(null as integer) as people,
+        cast(null as varchar) as people_marker,
+        cast(null as double) as percentage,
+        cast(null as varchar) as percentage_marker,
+        cast(null as integer) as adult_convictions,
+        cast(null as varchar) as adult_convictions_marker,
+        cast(null as double) as adult_convictions_per_person,
+        cast(null as varchar) as adult_convictions_per_person_marker,
+        need,
+        need_description,
+        {{ sdc_count('assessed_people', 'assessed_people_marker') }} as assessed_people,
+        assessed_people_marker,
+        {{ sdc_count('people_with_need', 'people_with_need_marker') }} as people_with_need,
+        people_with_need_marker,
+        {{ sdc_ratio(
+            'people_with_need', 'assessed_people', 'assessed_people_marker',
+            'people_with_need_marker', scale=100, decimals=1
+        ) }} as percentage_with_need,
+        {{ sdc_ratio_marker(
+            'assessed_people', 'assessed_people_marker', 'people_with_need_marker'
+        ) }}
+            as percentage_with_need_marker
+    from needs_marked
+
 )
 
-select
-    'characteristics' as table_part,
-    cohort_year,
-    breakdown,
-    category,
-    category_order,
-    offender_group,
-    offender_group_order,
-    {{ sdc_count('people', 'people_marker') }} as people,
-    people_marker,
-    {{ sdc_ratio('people', 'total_people', 'total_people_marker', 'people_marker', scale=100, decimals=1) }}
-        as percentage,
-    {{ sdc_ratio_marker('total_people', 'total_people_marker', 'people_marker') }} as percentage_marker,
-    {{ sdc_count('adult_convictions', sdc_linked_marker('people_marker')) }} as adult_convictions,
-    {{ sdc_linked_marker('people_marker') }} as adult_convictions_marker,
-    {{ sdc_ratio('adult_convictions', 'people', 'people_marker', decimals=2) }} as adult_convictions_per_person,
-    {{ sdc_ratio_marker('people', 'people_marker') }} as adult_convictions_per_person_marker,
-    cast(null as varchar) as need,
-    cast(null as varchar) as need_description,
-    cast(null as integer) as assessed_people,
-    cast(null as varchar) as assessed_people_marker,
-    cast(null as integer) as people_with_need,
-    cast(null as varchar) as people_with_need_marker,
-    cast(null as double) as percentage_with_need,
-    cast(null as varchar) as percentage_with_need_marker
-from characteristics_marked
-
-union all
-
-select
-    'needs' as table_part,
-    cohort_year,
-    'assessment_need' as breakdown,
-    need as category,
-    need_order as category_order,
-    offender_group,
-    offender_group_order,
-    cast(null as integer) as people,
-    cast(null as varchar) as people_marker,
-    cast(null as double) as percentage,
-    cast(null as varchar) as percentage_marker,
-    cast(null as integer) as adult_convictions,
-    cast(null as varchar) as adult_convictions_marker,
-    cast(null as double) as adult_convictions_per_person,
-    cast(null as varchar) as adult_convictions_per_person_marker,
-    need,
-    need_description,
-    {{ sdc_count('assessed_people', 'assessed_people_marker') }} as assessed_people,
-    assessed_people_marker,
-    {{ sdc_count('people_with_need', 'people_with_need_marker') }} as people_with_need,
-    people_with_need_marker,
-    {{ sdc_ratio(
-        'people_with_need', 'assessed_people', 'assessed_people_marker', 'people_with_need_marker',
-        scale=100, decimals=1
-    ) }} as percentage_with_need,
-    {{ sdc_ratio_marker('assessed_people', 'assessed_people_marker', 'people_with_need_marker') }}
-        as percentage_with_need_marker
-from needs_marked
-{%- endmacro %}
+select * from final

@@ -1,20 +1,17 @@
 {#-
-    Every published cell of the proven reoffending tables (publication.proven_reoffending_by_quarter,
-    _by_year and _breakdowns), with disclosure control applied jointly to all of them: the three tables
-    share totals (a year is the sum of its quarters and of the categories of each breakdown), so one
-    suppression pattern must hold across them. Documented in _publication__macros.yml.
+    Every cell of the proven reoffending tables (publication.proven_reoffending_by_quarter, _by_year
+    and _breakdowns; docs/methodology.md sections 2 and 6), with disclosure control applied once,
+    jointly to all of them: the three tables share totals (a year is the sum of its quarters and of
+    the categories of each breakdown), so one suppression pattern must hold across them. The public
+    tables select their rows from this one relation. Category lists:
+    reference.publication_age_groups and reference.publication_proven_reoffending_categories (with
+    reference.offence_groups and reference.regions).
 -#}
+{%- set breakdowns = [
+    'age_band', 'sex', 'ethnicity_group', 'index_offence_group', 'index_disposal_group',
+    'previous_offences_band', 'region'
+] %}
 
-{% macro publication_proven_reoffending_breakdowns() -%}
-    {{ return([
-        'age_band', 'sex', 'ethnicity_group', 'index_offence_group', 'index_disposal_group',
-        'previous_offences_band', 'region'
-    ]) }}
-{%- endmacro %}
-
-
-{% macro publication_proven_reoffending_cells() -%}
-    {%- set breakdowns = publication_proven_reoffending_breakdowns() -%}
 with
 
 proven_reoffending as (
@@ -32,6 +29,18 @@ offence_groups as (
 regions as (
 
     select * from {{ ref('reference__regions') }}
+
+),
+
+age_groups as (
+
+    select * from {{ ref('reference__publication_age_groups') }}
+
+),
+
+listed_categories as (
+
+    select * from {{ ref('reference__publication_proven_reoffending_categories') }}
 
 ),
 
@@ -57,8 +66,9 @@ complete_years as (
 
 ),
 
--- the cohort of the complete quarters, with the publication's age group and categories; people whose
--- age is unknown are adults (the adult disposal groups apply to them) with the age band `Unknown`
+-- the cohort of the complete quarters, with the publication's age group and categories; people
+-- whose age is unknown are adults (the adult disposal groups apply to them) with the age band
+-- `Unknown`
 cohort as (
 
     select
@@ -85,68 +95,10 @@ cohort as (
 
 ),
 
-age_groups (age_group, age_group_order) as (
-
-    values ('Juvenile', 1), ('Adult', 2), ('All', 3)
-
-),
-
 -- every category of every breakdown, for each age group: cells with no offenders are published
--- (suppressed) rather than left out, which would show them to be zero. Categories impossible for an age
--- group (a juvenile aged 25, an adult youth rehabilitation order) are structural zeros and not listed.
-fixed_categories (age_group, breakdown, category, category_order) as (
-
-    values
-    ('Juvenile', 'age_band', '10-14', 1),
-    ('Juvenile', 'age_band', '15-17', 2),
-    ('Adult', 'age_band', '18-20', 3),
-    ('Adult', 'age_band', '21-24', 4),
-    ('Adult', 'age_band', '25-29', 5),
-    ('Adult', 'age_band', '30-34', 6),
-    ('Adult', 'age_band', '35-39', 7),
-    ('Adult', 'age_band', '40-44', 8),
-    ('Adult', 'age_band', '45-49', 9),
-    ('Adult', 'age_band', '50+', 10),
-    ('Adult', 'age_band', 'Unknown', 11),
-    ('Juvenile', 'index_disposal_group', 'Youth caution or youth conditional caution', 1),
-    ('Juvenile', 'index_disposal_group', 'Referral order', 2),
-    ('Juvenile', 'index_disposal_group', 'Youth rehabilitation order', 3),
-    ('Juvenile', 'index_disposal_group', 'Fine, discharge or other first-tier', 4),
-    ('Juvenile', 'index_disposal_group', 'Custody', 5),
-    ('Adult', 'index_disposal_group', 'Caution', 1),
-    ('Adult', 'index_disposal_group', 'Fine', 2),
-    ('Adult', 'index_disposal_group', 'Discharge', 3),
-    ('Adult', 'index_disposal_group', 'Community order', 4),
-    ('Adult', 'index_disposal_group', 'Suspended sentence order', 5),
-    ('Adult', 'index_disposal_group', 'Custody under 12 months', 6),
-    ('Adult', 'index_disposal_group', 'Custody 12 months to under 4 years', 7),
-    ('Adult', 'index_disposal_group', 'Custody 4 years or more', 8),
-    ('Adult', 'index_disposal_group', 'Other', 9)
-
-),
-
-shared_categories (breakdown, category, category_order) as (
-
-    values
-    ('sex', 'Female', 1),
-    ('sex', 'Male', 2),
-    ('sex', 'Unknown', 3),
-    ('ethnicity_group', 'Asian', 1),
-    ('ethnicity_group', 'Black', 2),
-    ('ethnicity_group', 'Mixed', 3),
-    ('ethnicity_group', 'White', 4),
-    ('ethnicity_group', 'Other', 5),
-    ('ethnicity_group', 'Not stated', 6),
-    ('previous_offences_band', '0', 1),
-    ('previous_offences_band', '1-2', 2),
-    ('previous_offences_band', '3-6', 3),
-    ('previous_offences_band', '7-10', 4),
-    ('previous_offences_band', '11+', 5),
-    ('index_offence_group', 'Unknown', 99),
-    ('region', 'Unknown', 99)
-
-),
-
+-- (suppressed) rather than left out, which would show them to be zero. Categories impossible for an
+-- age group (a juvenile aged 25, an adult youth rehabilitation order) are structural zeros and not
+-- listed.
 categories as (
 
     select
@@ -154,18 +106,7 @@ categories as (
         breakdown,
         category,
         category_order
-    from fixed_categories
-
-    union all
-
-    select
-        age_groups.age_group,
-        shared.breakdown,
-        shared.category,
-        shared.category_order
-    from shared_categories as shared
-    cross join age_groups
-    where age_groups.age_group != 'All'
+    from listed_categories
 
     union all
 
@@ -184,7 +125,9 @@ categories as (
         age_groups.age_group,
         'region' as breakdown,
         regions.region_name as category,
-        row_number() over (partition by age_groups.age_group order by regions.region_code) as category_order
+        row_number() over (
+            partition by age_groups.age_group order by regions.region_code
+        ) as category_order
     from regions
     cross join age_groups
     where age_groups.age_group != 'All'
@@ -251,21 +194,19 @@ year_measures as (
 breakdown_rows as (
     {%- for breakdown in breakdowns %}
 
-    select
-        cohort.cohort_year,
-        cohort.age_group,
-        '{{ breakdown }}' as breakdown,
-        cohort.{{ breakdown }} as category,
-        cohort.is_reoffender,
-        cohort.reoffences,
-        cohort.days_to_first_reoffence
-    from cohort
-    inner join complete_years
-        on cohort.cohort_year = complete_years.cohort_year
-    {%- if not loop.last %}
+        select
+            cohort.cohort_year,
+            cohort.age_group,
+            '{{ breakdown }}' as breakdown,
+            cohort.{{ breakdown }} as category,
+            cohort.is_reoffender,
+            cohort.reoffences,
+            cohort.days_to_first_reoffence
+        from cohort
+        inner join complete_years
+            on cohort.cohort_year = complete_years.cohort_year
 
-    union all
-    {%- endif %}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 ),
@@ -313,7 +254,8 @@ cells as (
     union all
 
     select
-        'year|' || cast(complete_years.cohort_year as varchar) || '|' || age_groups.age_group as cell_id,
+        'year|' || cast(complete_years.cohort_year as varchar) || '|' || age_groups.age_group
+            as cell_id,
         'year' as table_part,
         cast(null as varchar) as cohort_quarter,
         complete_years.cohort_year,
@@ -349,7 +291,8 @@ cells as (
         coalesce(breakdown_measures.offenders, 0) as offenders,
         coalesce(breakdown_measures.reoffenders, 0) as reoffenders,
         coalesce(breakdown_measures.reoffences, 0) as reoffences,
-        coalesce(breakdown_measures.days_to_first_reoffence_total, 0) as days_to_first_reoffence_total
+        coalesce(breakdown_measures.days_to_first_reoffence_total, 0)
+            as days_to_first_reoffence_total
     from complete_years
     cross join categories
     inner join age_groups
@@ -368,7 +311,8 @@ relations as (
 
     -- juveniles and adults add up to all offenders, per quarter and per year
     select
-        'ages|' || table_part || '|' || coalesce(cohort_quarter, cast(cohort_year as varchar)) as relation_id,
+        'ages|' || table_part || '|' || coalesce(cohort_quarter, cast(cohort_year as varchar))
+            as relation_id,
         cell_id,
         age_group = 'All' as is_total
     from cells
@@ -402,7 +346,8 @@ relations as (
 
     -- the categories of a breakdown add up to the year's offenders of the age group
     select
-        'breakdown|' || cast(cohort_year as varchar) || '|' || age_group || '|' || breakdown as relation_id,
+        'breakdown|' || cast(cohort_year as varchar) || '|' || age_group || '|' || breakdown
+            as relation_id,
         cell_id,
         false as is_total
     from cells
@@ -422,8 +367,8 @@ relations as (
 
 ),
 
--- people counts to protect: offenders (stage 1) and reoffenders (stage 2, with the offenders who did not
--- reoffend as complement, and suppressed with the offenders of their cell)
+-- people counts to protect: offenders (stage 1) and reoffenders (stage 2, with the offenders who
+-- did not reoffend as complement, and suppressed with the offenders of their cell)
 sdc_cells as (
 
     select
@@ -474,33 +419,52 @@ marked as (
     inner join suppression as reoffenders_suppression
         on cells.cell_id || '|reoffenders' = reoffenders_suppression.cell_id
 
+),
+
+-- the published values: counts rounded, rates and means from unrounded counts, each with its marker
+final as (
+
+    select
+        cell_id,
+        table_part,
+        cohort_quarter,
+        cohort_year,
+        age_group,
+        age_group_order,
+        breakdown,
+        category,
+        cast(category_order as integer) as category_order,
+        {{ sdc_count('offenders', 'offenders_marker') }} as offenders,
+        offenders_marker,
+        {{ sdc_count('reoffenders', 'reoffenders_marker') }} as reoffenders,
+        reoffenders_marker,
+        {{ sdc_ratio(
+            'reoffenders', 'offenders', 'offenders_marker', 'reoffenders_marker',
+            scale=100, decimals=1
+        ) }}
+            as proven_reoffending_rate,
+        {{ sdc_ratio_marker('offenders', 'offenders_marker', 'reoffenders_marker') }}
+            as proven_reoffending_rate_marker,
+        {{ sdc_count('reoffences', 'reoffences_marker') }} as reoffences,
+        reoffences_marker,
+        {{ sdc_ratio('reoffences', 'reoffenders', 'reoffenders_marker', decimals=2) }}
+            as reoffences_per_reoffender,
+        {{ sdc_ratio_marker('reoffenders', 'reoffenders_marker') }}
+            as reoffences_per_reoffender_marker,
+        {{ sdc_ratio(
+            'reoffences', 'offenders', 'offenders_marker', 'reoffences_marker', decimals=2
+        ) }}
+            as reoffences_per_offender,
+        {{ sdc_ratio_marker('offenders', 'offenders_marker', 'reoffences_marker') }}
+            as reoffences_per_offender_marker,
+        {{ sdc_ratio(
+            'days_to_first_reoffence_total', 'reoffenders', 'reoffenders_marker', decimals=1
+        ) }}
+            as average_days_to_first_reoffence,
+        {{ sdc_ratio_marker('reoffenders', 'reoffenders_marker') }}
+            as average_days_to_first_reoffence_marker
+    from marked
+
 )
 
-select
-    table_part,
-    cohort_quarter,
-    cohort_year,
-    age_group,
-    age_group_order,
-    breakdown,
-    category,
-    category_order,
-    {{ sdc_count('offenders', 'offenders_marker') }} as offenders,
-    offenders_marker,
-    {{ sdc_count('reoffenders', 'reoffenders_marker') }} as reoffenders,
-    reoffenders_marker,
-    {{ sdc_ratio('reoffenders', 'offenders', 'offenders_marker', 'reoffenders_marker', scale=100, decimals=1) }}
-        as proven_reoffending_rate,
-    {{ sdc_ratio_marker('offenders', 'offenders_marker', 'reoffenders_marker') }} as proven_reoffending_rate_marker,
-    {{ sdc_count('reoffences', 'reoffences_marker') }} as reoffences,
-    reoffences_marker,
-    {{ sdc_ratio('reoffences', 'reoffenders', 'reoffenders_marker', decimals=2) }} as reoffences_per_reoffender,
-    {{ sdc_ratio_marker('reoffenders', 'reoffenders_marker') }} as reoffences_per_reoffender_marker,
-    {{ sdc_ratio('reoffences', 'offenders', 'offenders_marker', 'reoffences_marker', decimals=2) }}
-        as reoffences_per_offender,
-    {{ sdc_ratio_marker('offenders', 'offenders_marker', 'reoffences_marker') }} as reoffences_per_offender_marker,
-    {{ sdc_ratio('days_to_first_reoffence_total', 'reoffenders', 'reoffenders_marker', decimals=1) }}
-        as average_days_to_first_reoffence,
-    {{ sdc_ratio_marker('reoffenders', 'reoffenders_marker') }} as average_days_to_first_reoffence_marker
-from marked
-{%- endmacro %}
+select * from final
