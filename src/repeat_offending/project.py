@@ -3,6 +3,8 @@ Python both follow is a dbt var, read here, never copied)."""
 
 from __future__ import annotations
 
+import fnmatch
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,3 +21,24 @@ def dbt_var(name: str, project_dir: Path = PROJECT_ROOT) -> Any:
     if name not in variables:
         raise KeyError(f"no var {name!r} in {path}")
     return variables[name]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the project (var ``layers``): its name, folder and the schemas its nodes build."""
+
+    name: str
+    folder: str
+    schemas: tuple[str, ...]
+
+    def holds(self, schema: str) -> bool:
+        """Whether a schema (``stg_pnc``, ``derived_int``, ...) belongs to this layer."""
+        return any(fnmatch.fnmatchcase(schema.lower(), pattern) for pattern in self.schemas)
+
+
+def layers(project_dir: Path = PROJECT_ROOT) -> list[Layer]:
+    """The project's layers in the order data flows, from the var ``layers`` of ``dbt_project.yml``."""
+    return [
+        Layer(name=entry["name"], folder=entry["folder"], schemas=tuple(entry["schemas"]))
+        for entry in dbt_var("layers", project_dir)
+    ]
