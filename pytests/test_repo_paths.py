@@ -99,3 +99,52 @@ def test_exists(path: str, expected: bool) -> None:
 def test_every_named_path_exists() -> None:
     missing = [f"{file}:{line}: {path}" for file, line, path in named_paths() if not exists(path)]
     assert not missing, "paths named but absent from the repository:\n" + "\n".join(missing)
+
+
+def readme_layout() -> list[str]:
+    """The paths the README's layout section lists (the first word of each line of its code block)."""
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Layout\n", 1)[1]
+    block = section.split("```", 2)[1]
+    entries = []
+    for line in block.splitlines()[1:]:
+        if line.strip() and not line.startswith(" "):
+            entries.extend(word.rstrip(",") for word in line.split("  ", 1)[0].split())
+    return entries
+
+
+def folders_to_list() -> set[str]:
+    """Folders a newcomer must find in the layout: every tracked folder two levels deep (the layers, the
+    macro and test folders, the Python distributions) and every Python package."""
+    folders = set()
+    for path in tracked_files():
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) for depth in range(1, min(len(parts), 2) + 1))
+        if path.endswith("/__init__.py"):
+            folders.add("/".join(parts))
+    return folders
+
+
+def listed(folder: str, entries: list[str]) -> bool:
+    """A folder is listed by an entry naming it, a placeholder or glob matching it, an entry inside it, or
+    an entry for a folder that holds it."""
+    for entry in entries:
+        entry = entry.rstrip("/")
+        if PLACEHOLDER.search(entry) or "*" in entry:
+            if folder in {str(p.relative_to(PROJECT_ROOT)) for p in PROJECT_ROOT.glob(PLACEHOLDER.sub("*", entry))}:
+                return True
+            entry = PLACEHOLDER.split(entry)[0].rstrip("/")
+            if entry and folder.startswith(entry + "/"):
+                return True
+        if entry == folder or entry.startswith(folder + "/") or folder.startswith(entry + "/"):
+            return True
+    return False
+
+
+def test_readme_layout_matches_the_tree() -> None:
+    entries = readme_layout()
+    assert len(entries) > 20
+    unlisted = sorted(folder for folder in folders_to_list() if not listed(folder, entries))
+    assert not unlisted, "folders missing from the README's layout section:\n" + "\n".join(unlisted)
+    absent = [entry for entry in entries if not exists(entry)]
+    assert not absent, "the README's layout section lists paths that do not exist:\n" + "\n".join(absent)
