@@ -22,8 +22,7 @@ standardised as (
 
     select
         *,
-        {{ standardise_name('surname') }} as surname_std,
-        {{ standardise_name('forename') }} as forename_std
+        {{ standardised_name_columns(['surname', 'forename']) }}
     from staged
 
 ),
