@@ -108,9 +108,9 @@ $(PY):
 	fi
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt pyproject.toml | $(PY)
+$(STAMP): requirements.txt pyproject.toml $(wildcard */pyproject.toml) | $(PY)
 	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
-	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e .
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e . -e generator
 	touch $@
 
 system-deps: ## Install what the tests need beyond Python (Debian's chromium, as root) or say what is missing
@@ -127,7 +127,7 @@ system-deps: ## Install what the tests need beyond Python (Debian's chromium, as
 
 # --- data ----------------------------------------------------------------------------------------------
 generate: venv ## Generate the synthetic world into DATA_DIR (always; refuses a raw/ or truth/ it did not write)
-	$(VENV)/bin/generate $(WORLD_ARGS) --data-dir "$$DATA_DIR"
+	$(VENV)/bin/generate $(WORLD_ARGS) --seeds-dir seeds --data-dir "$$DATA_DIR"
 
 data: venv ## Generate a world if DATA_DIR has none (or, given world parameters, another); an extract is used as it is
 	@status=0; $(PY) scripts/world_matches.py --data-dir "$$DATA_DIR" $(WORLD_ARGS) \

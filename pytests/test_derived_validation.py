@@ -1,7 +1,7 @@
 """derived.proven_reoffending against proven reoffending recomputed from the ground truth (scripts/validate_derived.py).
 
 On the small world `make test` builds: the generator's independent implementation of METHODOLOGY section 2
-(`repeat_offending.synthetic.truth_measures`) and the warehouse must agree but for quarantine and linkage. Every
+(`justice_world.truth_measures`) and the warehouse must agree but for quarantine and linkage. Every
 complete cohort quarter with at least 1,000 offenders must be within 0.5 percentage points (the small world has
 none, so the check is vacuous there: `make validate` applies it to the default world); pooled over all complete
 quarters, since the test world is small, the rates must be within 1 point; and record by record, the two

@@ -19,10 +19,10 @@ import pytest
 
 from conftest import PROJECT_ROOT
 from extracts import BuildResult, checksums, copy_extract, make_build, public_table_differences, read_raw, write_raw
+from justice_world import GENERATOR_VERSION
+from justice_world.ownership import MARKER_NAME, is_generated
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
-from repeat_offending.synthetic import GENERATOR_VERSION
-from repeat_offending.synthetic.ownership import MARKER_NAME, is_generated
 
 EXTRACT_LINE = "has no generator marker (_generated_by.json): building it as an extract, as it is, read only"
 

@@ -38,6 +38,7 @@ from extracts import (
     read_raw,
     write_raw,
 )
+from justice_world.raw_schema import TABLES, table
 from repeat_offending.dbt_plugins.raw_files import (
     BAD_FOOTER,
     EMPTY_FILE,
@@ -45,7 +46,6 @@ from repeat_offending.dbt_plugins.raw_files import (
     NOT_A_FILE,
     parquet_file_problem,
 )
-from repeat_offending.synthetic.raw_schema import TABLES, table
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import random
 import shlex
 from pathlib import Path
 
-from repeat_offending.synthetic.config import WorldConfig
+from justice_world.config import WorldConfig
 from repeat_offending.tools.sweep import PEOPLE, Result, World, draw_world, markdown, replay_command
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT_ROOT
-from repeat_offending.synthetic import GENERATOR_VERSION
-from repeat_offending.synthetic.ownership import write_marker
+from justice_world import GENERATOR_VERSION
+from justice_world.ownership import write_marker
 
 SCRIPT = PROJECT_ROOT / "scripts" / "world_matches.py"
 USE, GENERATE = 0, 10

@@ -1,7 +1,7 @@
 """Validate derived.proven_reoffending against proven reoffending recomputed from the ground truth.
 
 The generator's independent implementation of docs/methodology.md section 2
-(`repeat_offending.synthetic.truth_measures.cohort_relation`) computes the cohort of every quarter from the
+(`justice_world.truth_measures.cohort_relation`) computes the cohort of every quarter from the
 world's `truth/` folder alone, with `data_as_of` from `truth/_manifest.json`. The warehouse computes it from the
 raw extracts, after cleaning, quarantine and person linkage. The two must agree but for the records that
 quarantine set aside and the people linkage could not join or split correctly.
@@ -11,7 +11,7 @@ Checks (exit 1 when one fails):
   proven reoffending rates differ by at most ``--tolerance-pp`` (0.5) percentage points;
 - pooled over all complete quarters, the rates differ by at most ``--pooled-tolerance-pp`` (1.0) points;
 - the calibration measures of the derived layer, pooled over the latest ``--quarters`` (8) complete quarters
-  as in `repeat_offending.synthetic.calibration`, are in the published ranges (skip with
+  as in `justice_world.calibration`, are in the published ranges (skip with
   ``--no-calibration-check``, e.g. on a small test world).
 
 Also reported, to show where the differences come from: the juvenile/adult split per quarter, rows quarantined
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import duckdb
 
-from repeat_offending.synthetic.truth_measures import cohort_relation
+from justice_world.truth_measures import cohort_relation
 
 # Published England and Wales figures (domain-research.md section 1.6) with the tolerance the issue sets, as
 # in pytests/test_calibration.py.
@@ -182,7 +182,7 @@ def data_as_of(data_dir: Path) -> dt.date:
 
 
 def calibration(con: duckdb.DuckDBPyConnection, relation: str, quarters: list[str]) -> dict[str, float | None]:
-    """The calibration measures of `repeat_offending.synthetic.calibration`, pooled over ``quarters``."""
+    """The calibration measures of `justice_world.calibration`, pooled over ``quarters``."""
     in_list = ", ".join(f"'{quarter}'" for quarter in quarters)
     row = _one(
         con,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from repeat_offending.synthetic.raw_schema import DEFECT_ACTIONS, TABLES
+from justice_world.raw_schema import DEFECT_ACTIONS, TABLES
 
 # The reason each defect type must get (they share names; listed so a rename cannot pass silently).
 FITTING_REASON = {kind: kind for kind, action in DEFECT_ACTIONS.items() if action == "quarantine"}

@@ -1,7 +1,7 @@
 """What `make data` does with DATA_DIR: use what is there, or generate a synthetic world.
 
 A DATA_DIR's ``raw/`` is either a real extract (a user's input, read only) or a world the generator wrote
-(it carries the marker ``raw/_generated_by.json``, see ``repeat_offending.synthetic.ownership``). The
+(it carries the marker ``raw/_generated_by.json``, see ``justice_world.ownership``). The
 decision, printed as one line:
 
 - no ``raw/``: generate (the generator itself refuses if ``truth/`` exists without its marker);
@@ -23,8 +23,8 @@ import math
 import sys
 from pathlib import Path
 
-from repeat_offending.synthetic import GENERATOR_VERSION
-from repeat_offending.synthetic.ownership import MARKER_NAME, marker_problem
+from justice_world import GENERATOR_VERSION
+from justice_world.ownership import MARKER_NAME, marker_problem
 
 USE = 0
 GENERATE = 10

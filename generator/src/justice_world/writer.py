@@ -30,10 +30,10 @@ from .careers import simulate_chunk
 from .config import WorldConfig
 from .defects import DefectInjector, expected_action
 from .extract import HIDDEN, ChunkExtractor
-from .ownership import check_owned, write_marker
+from .ownership import GENERATOR_NAME, check_owned, write_marker
 from .population import WorldPlan, make_people, plan_world
 from .raw_schema import TABLES
-from .reference import load_reference
+from .reference import Reference, load_reference
 from .truth import index_events, people, person_records, proven_offences
 
 TRUTH_FILES = ("person_records", "people", "proven_offences", "index_events", "defects")
@@ -87,19 +87,19 @@ def _spill_by_year(folder: Path, chunk: int, key: str, table: pa.Table) -> Path:
 
 _PLAN: WorldPlan | None = None
 _CFG: WorldConfig | None = None
+_REF: Reference | None = None
 
 
-def _init_worker(cfg: WorldConfig, plan: WorldPlan) -> None:
-    global _PLAN, _CFG
-    _PLAN, _CFG = plan, cfg
+def _init_worker(cfg: WorldConfig, plan: WorldPlan, ref: Reference) -> None:
+    global _PLAN, _CFG, _REF
+    _PLAN, _CFG, _REF = plan, cfg, ref
 
 
 def build_chunk(chunk: int) -> ChunkResult:
     """Simulate and extract one chunk of people (runs in a worker process)."""
-    assert _CFG is not None and _PLAN is not None
-    cfg, plan = _CFG, _PLAN
+    assert _CFG is not None and _PLAN is not None and _REF is not None
+    cfg, plan, ref = _CFG, _PLAN, _REF
     started = time.perf_counter()
-    ref = load_reference()
     chunk_people = make_people(cfg, ref, plan, chunk)
     world = simulate_chunk(cfg, ref, chunk_people, chunk)
     con = duckdb.connect(config={"threads": 1})
@@ -125,15 +125,15 @@ def build_chunk(chunk: int) -> ChunkResult:
     return ChunkResult(chunk=chunk, files=files, seconds=time.perf_counter() - started)
 
 
-def _results(cfg: WorldConfig, plan: WorldPlan) -> Iterator[ChunkResult]:
+def _results(cfg: WorldConfig, plan: WorldPlan, ref: Reference) -> Iterator[ChunkResult]:
     chunks = range(cfg.n_chunks)
     if cfg.workers <= 1 or cfg.n_chunks == 1:
-        _init_worker(cfg, plan)
+        _init_worker(cfg, plan, ref)
         yield from map(build_chunk, chunks)
         return
     context = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with context.Pool(
-        min(cfg.workers, cfg.n_chunks), initializer=_init_worker, initargs=(cfg, plan), maxtasksperchild=20
+        min(cfg.workers, cfg.n_chunks), initializer=_init_worker, initargs=(cfg, plan, ref), maxtasksperchild=20
     ) as pool:
         yield from pool.imap(build_chunk, chunks)
 
@@ -187,12 +187,13 @@ def _write_raw_table(parts: list[Path], path: Path) -> tuple[int, pa.Table]:
     return written, pa.concat_tables([empty, *defects])
 
 
-def generate(cfg: WorldConfig) -> dict[str, object]:
-    """Generate the world described by ``cfg`` into ``cfg.data_dir``; returns the manifest. Raises
-    FolderNotOwnedError, having touched nothing, when ``raw/`` or ``truth/`` exists without the generator's
-    marker (see ``ownership``)."""
+def generate(cfg: WorldConfig, seeds_dir: Path) -> dict[str, object]:
+    """Generate the world described by ``cfg`` into ``cfg.data_dir``, with the reference data of the dbt
+    project's seeds folder ``seeds_dir``; returns the manifest. Raises FolderNotOwnedError, having touched
+    nothing, when ``raw/`` or ``truth/`` exists without the generator's marker (see ``ownership``), and
+    SeedNotFoundError when a seed is missing from ``seeds_dir``."""
     started = time.perf_counter()
-    load_reference()  # fail early on missing reference data, before forking
+    ref = load_reference(seeds_dir.resolve())  # fail early on missing reference data, before forking
     raw_dir = cfg.data_dir / "raw"
     truth_dir = cfg.data_dir / "truth"
     spill = cfg.data_dir / ".chunks"
@@ -214,7 +215,7 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
     raw_parts: dict[str, list[Path]] = {spec.source_table: [] for spec in TABLES}
     bar = _progress(cfg.n_chunks + len(TABLES), cfg.progress, "generating")
     try:
-        for result in _results(cfg, plan):
+        for result in _results(cfg, plan, ref):
             for name in TRUTH_FILES[:-1]:
                 path = result.files[f"truth:{name}"]
                 table = _read_ipc(path)
@@ -260,7 +261,7 @@ def generate(cfg: WorldConfig) -> dict[str, object]:
     truth_rows["defects"] = defects.num_rows
     parameters = cfg.manifest_parameters()
     manifest = {
-        "generator": "repeat_offending.synthetic",
+        "generator": GENERATOR_NAME,
         "generator_version": GENERATOR_VERSION,
         **parameters,
         "row_counts": rows,

@@ -53,6 +53,13 @@ def parser() -> argparse.ArgumentParser:
         "them (default $DATA_DIR or ./data)",
     )
     ap.add_argument(
+        "--seeds-dir",
+        type=Path,
+        required=True,
+        help="the dbt project's seeds folder (e.g. seeds): the reference data the world is drawn from, the same "
+        "files dbt loads",
+    )
+    ap.add_argument(
         "--noise-rate",
         type=float,
         default=defaults.identifier_noise_rate,
@@ -93,11 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generate: {error}", file=sys.stderr)
         return 2
     from .ownership import FolderNotOwnedError
+    from .reference import SeedNotFoundError
     from .writer import generate
 
     try:
-        manifest = generate(cfg)
-    except FolderNotOwnedError as error:
+        manifest = generate(cfg, args.seeds_dir)
+    except (FolderNotOwnedError, SeedNotFoundError) as error:
         print(f"generate: {error}", file=sys.stderr)
         return 1
     counts = manifest["row_counts"]

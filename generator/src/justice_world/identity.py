@@ -14,8 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..pnc import CHECK_CHARACTERS
 from .calendar import days_from_ymd, ymd_from_days
+from .pnc import CHECK_CHARACTERS
 from .population import People
 from .randomness import stable_uniform
 from .reference import Reference
@@ -56,7 +56,7 @@ _INWARD = pa.array(inward_codes())
 
 
 def pnc_ids(year: np.ndarray, serial: np.ndarray) -> np.ndarray:
-    """Formatted PNC ids `YYYY/NNNNNNNC` (the check character as in ``repeat_offending.pnc``)."""
+    """Formatted PNC ids `YYYY/NNNNNNNC` (the check character as in ``justice_world.pnc``)."""
     check = np.array(list(PNC_CHECK))[((year % 100) * 10_000_000 + serial) % 23]
     body = np.char.add(np.char.add(year.astype(str), "/"), np.char.zfill(serial.astype(str), 7))
     return np.char.add(body, check).astype(object)

@@ -1,13 +1,14 @@
 """Reference data the generator shares with the dbt project (the seeds), loaded into numpy arrays.
 
 The generator reads the same seed files dbt loads, so offence codes, disposal codes, courts and areas
-always agree between the raw extracts and the reference tables staging normalises them with.
+always agree between the raw extracts and the reference tables staging normalises them with. The caller
+passes the dbt project's seeds folder (``generate --seeds-dir``); a seed is found in it by its file name,
+which dbt keeps unique within a project, whatever subfolder holds it.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,16 +18,19 @@ import numpy as np
 PACKAGE_DATA = Path(__file__).parent / "data"
 
 
-def seeds_dir() -> Path:
-    """The project's `seeds/reference` folder (override with REPEAT_OFFENDING_SEEDS_DIR)."""
-    override = os.environ.get("REPEAT_OFFENDING_SEEDS_DIR")
-    if override:
-        return Path(override)
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "seeds" / "reference"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("cannot find seeds/reference above the package; set REPEAT_OFFENDING_SEEDS_DIR")
+class SeedNotFoundError(FileNotFoundError):
+    """A seed the generator needs is not in the seeds folder it was given (or is there twice)."""
+
+
+def seed_path(seeds_dir: Path, name: str) -> Path:
+    """The file of seed ``name`` (e.g. ``reference__areas``) under the dbt project's seeds folder."""
+    if not seeds_dir.is_dir():
+        raise SeedNotFoundError(f"seeds folder {seeds_dir} does not exist: pass the dbt project's seeds/ folder")
+    found = sorted(seeds_dir.rglob(f"{name}.csv"))
+    if len(found) != 1:
+        what = "no file" if not found else f"{len(found)} files ({', '.join(map(str, found))})"
+        raise SeedNotFoundError(f"seed {name}: {what} named {name}.csv under {seeds_dir}")
+    return found[0]
 
 
 def _read(path: Path) -> dict[str, np.ndarray]:
@@ -35,10 +39,6 @@ def _read(path: Path) -> dict[str, np.ndarray]:
     if not rows:
         raise ValueError(f"{path} has no rows")
     return {key: np.array([row[key] for row in rows], dtype=object) for key in rows[0]}
-
-
-def _seed(name: str) -> dict[str, np.ndarray]:
-    return _read(seeds_dir() / f"reference__{name}.csv")
 
 
 def _bool(values: np.ndarray) -> np.ndarray:
@@ -75,7 +75,7 @@ class Areas:
     sector_count: np.ndarray  # n: areas sharing the district
 
     def inward_digit(self, area: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """A postcode sector digit owned by each area (see scripts/make_reference_areas.py)."""
+        """A postcode sector digit owned by each area (see ``reference_areas.sector_owners``)."""
         k, n = self.sector_rank[area], self.sector_count[area]
         owned = (9 - k) // n + 1
         return k + n * np.minimum((u * owned).astype(np.int64), owned - 1)
@@ -115,9 +115,9 @@ MODES = {"indictable_only": 0, "either_way": 1, "summary_only": 2}
 ORIGINS = ("british", "south_asian", "african_caribbean", "east_european", "other")
 
 
-def _offences() -> tuple[Offences, np.ndarray]:
-    raw = _seed("offence_codes")
-    groups = _seed("offence_groups")
+def _offences(seeds_dir: Path) -> tuple[Offences, np.ndarray]:
+    raw = _read(seed_path(seeds_dir, "reference__offence_codes"))
+    groups = _read(seed_path(seeds_dir, "reference__offence_groups"))
     group_codes = np.array(sorted(groups["offence_group_code"]))
     group_index = {g: i for i, g in enumerate(group_codes)}
     rank = raw["seriousness_rank"].astype(int)
@@ -222,14 +222,14 @@ def _synthetic_surnames(count: int) -> list[str]:
     return names
 
 
-def _names() -> Names:
+def _names(seeds_dir: Path) -> Names:
     fore = _read(PACKAGE_DATA / "forenames.csv")
     sur = _read(PACKAGE_DATA / "surnames.csv")
     rare = _synthetic_surnames(900)
     real_weight = sur["weight"].astype(float)
     # The rare tail carries about a sixth of British-origin surnames, spread thinly.
     rare_weight = np.full(len(rare), real_weight[sur["origin"] == "british"].sum() * 0.18 / len(rare))
-    nick = _seed("nicknames")
+    nick = _read(seed_path(seeds_dir, "reference__nicknames"))
     nickname_of: dict[str, list[str]] = {}
     for formal, short in zip(nick["formal_name"], nick["nickname"], strict=True):
         nickname_of.setdefault(str(formal).strip().title(), []).append(str(short).strip().title())
@@ -246,13 +246,14 @@ def _names() -> Names:
 
 
 @cache
-def load_reference() -> Reference:
-    offences, group_codes = _offences()
-    forces = _seed("police_forces")
-    regions = _seed("regions")
+def load_reference(seeds_dir: Path) -> Reference:
+    """The reference data in the dbt project's seeds folder ``seeds_dir`` (read once per folder)."""
+    offences, group_codes = _offences(seeds_dir)
+    forces = _read(seed_path(seeds_dir, "reference__police_forces"))
+    regions = _read(seed_path(seeds_dir, "reference__regions"))
     force_index = {c: i for i, c in enumerate(forces["police_force_code"])}
     region_index = {c: i for i, c in enumerate(regions["region_code"])}
-    areas_raw = _seed("areas")
+    areas_raw = _read(seed_path(seeds_dir, "reference__areas"))
     code = areas_raw["area_code"].astype(str)
     district = areas_raw["postcode_district"].astype(str)
     order = np.lexsort((code, district))
@@ -270,9 +271,9 @@ def load_reference() -> Reference:
         sector_rank=rank,
         sector_count=district_sizes[district_index],
     )
-    courts = _seed("courts")
-    prisons = _seed("prison_establishments")
-    eth = _seed("ethnicity_codes")
+    courts = _read(seed_path(seeds_dir, "reference__courts"))
+    prisons = _read(seed_path(seeds_dir, "reference__prison_establishments"))
+    eth = _read(seed_path(seeds_dir, "reference__ethnicity_codes"))
     ethnicity: dict[str, dict[str, np.ndarray]] = {}
     for scheme in np.unique(eth["coding_scheme"]):
         keep = eth["coding_scheme"] == scheme
@@ -294,5 +295,5 @@ def load_reference() -> Reference:
         establishment_region=np.array([region_index[r] for r in prisons["region_code"]]),
         establishment_youth=_bool(prisons["is_youth_estate"]),
         ethnicity=ethnicity,
-        names=_names(),
+        names=_names(seeds_dir),
     )

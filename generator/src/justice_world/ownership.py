@@ -23,7 +23,9 @@ MARKER_NAME = "_generated_by.json"
 """The marker file in each folder the generator writes (``raw/`` and ``truth/``)."""
 
 GENERATOR_NAME = "repeat_offending.synthetic"
-"""The writer the marker names."""
+"""The writer the marker (and ``raw/_manifest.json``) names: a fixed identity, not an import path. It is the
+name the generator had inside the ``repeat-offending`` distribution, kept when it became the ``justice-world``
+distribution so that worlds written before stay the generator's own (and the same world the same bytes)."""
 
 OWNED_FOLDERS = ("raw", "truth")
 """The folders of a DATA_DIR the generator writes, and clears before writing a new world."""

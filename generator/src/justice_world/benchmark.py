@@ -1,12 +1,12 @@
-"""Benchmark the synthetic world generator: wall time, peak memory, throughput and disk use.
+"""`benchmark-generator`: benchmark the synthetic world generator: wall time, peak memory, throughput and disk use.
 
 Runs the ``generate`` command (from the same virtual environment) once per population size, seed 1, into
 ``DATA_DIR/people-<N>``, and samples every 0.2 s the resident memory of the generator and all its worker
 processes. Prints a Markdown table and PASS/FAIL for each target; exits 0 whether the targets are met or not
 (it is a report; a crash of the generator exits 1).
 
-    python scripts/benchmark_generator.py                              # 1,000,000 and 10,000,000 people
-    python scripts/benchmark_generator.py --people 1000000 --output target/benchmark.json
+    benchmark-generator --seeds-dir seeds                         # 1,000,000 and 10,000,000 people
+    benchmark-generator --seeds-dir seeds --people 1000000 --output target/benchmark.json
 
 Targets: 1,000,000 people in at most 60 s, 10,000,000 in at most 600 s, peak memory at most 8 GiB.
 The peak is the largest sum of the processes' RSS; forked workers share pages with the parent, so the sum
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 
-from repeat_offending.synthetic.ownership import is_generated
+from .ownership import is_generated
 
 GIB = 1024**3
 SAMPLE_SECONDS = 0.2
@@ -92,11 +92,12 @@ def _pss_readable() -> bool:
         return False
 
 
-def run_once(people: int, seed: int, workers: int | None, data_dir: Path, pss: bool = True) -> Run:
-    """Generate one world and measure it."""
+def run_once(people: int, seed: int, workers: int | None, data_dir: Path, seeds_dir: Path, pss: bool = True) -> Run:
+    """Generate one world from the seeds in ``seeds_dir`` and measure it."""
     # The generator clears its own raw/ and truth/ (and refuses folders it did not write): never delete here.
     data_dir.mkdir(parents=True, exist_ok=True)
     command = [str(GENERATE), "--people", str(people), "--seed", str(seed), "--data-dir", str(data_dir)]
+    command += ["--seeds-dir", str(seeds_dir)]
     command += ["--no-progress"] + (["--workers", str(workers)] if workers else [])
     run = Run(people=people, seed=seed, workers=workers, data_dir=str(data_dir))
     with_pss = pss and _pss_readable()
@@ -171,7 +172,10 @@ def machine() -> dict[str, object]:
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap = argparse.ArgumentParser(
+        prog="benchmark-generator", description="Benchmark the synthetic world generator (time, memory, disk)."
+    )
+    ap.add_argument("--seeds-dir", type=Path, required=True, help="the dbt project's seeds folder (e.g. seeds)")
     ap.add_argument(
         "--people",
         type=int,
@@ -204,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for people in sizes:
         print(f"generating {people:,} people ...", file=sys.stderr, flush=True)
-        run = run_once(people, args.seed, args.workers, args.data_dir / f"people-{people}", pss=not args.no_pss)
+        run = run_once(
+            people, args.seed, args.workers, args.data_dir / f"people-{people}", args.seeds_dir, pss=not args.no_pss
+        )
         runs.append(run)
         if run.returncode != 0:
             print(f"generate failed for {people:,} people:\n{run.error}", file=sys.stderr)
