@@ -210,21 +210,24 @@ rules: parse ## The project's rules (dbt-bouncer, dbt-bouncer.yml) on the parse'
 
 evaluate-project: venv ## dbt-project-evaluator on the project, in a throwaway file; fails on a finding not in its exceptions
 	@# The evaluator's models (the project's graph as tables) and tests, enabled by var project_evaluation, with
-	@# the exceptions seed of project_evaluation/; nothing reads data. Its own target folder and database.
+	@# the exceptions seed of project_evaluation/; nothing reads data. Its own target folder and database. Then
+	@# its rules again without the exceptions: an exception that matches no finding is stale and fails too.
 	@rm -rf "$(TARGET_PATH)/project_evaluation" && mkdir -p "$(TARGET_PATH)/project_evaluation"
 	@database="$$(realpath -m "$(TARGET_PATH)/project_evaluation/project_evaluation.duckdb")"; \
-	status=0; PROJECT_EVALUATION_DATABASE="$$database" DBT_TARGET_PATH="$(TARGET_PATH)/project_evaluation" \
-		$(DBT) build --profiles-dir . --target project_evaluation --vars '{project_evaluation: true}' \
-		--select package:dbt_project_evaluator package:project_evaluation || status=$$?; \
-	if [[ $$status -ne 0 && -f "$$database" ]]; then \
-		echo "== dbt-project-evaluator findings not in project_evaluation/seeds/dbt_project_evaluator_exceptions.csv:"; \
-		$(PY) -c 'import duckdb, sys; \
-			db = duckdb.connect(sys.argv[1], read_only=True); \
-			names = sorted(r[0] for r in db.execute("select table_name from information_schema.tables").fetchall() if r[0].startswith("fct_") and not r[0].endswith("_coverage")); \
-			found = [(n, db.execute(f"select * from main.{n}").fetchall()) for n in names]; \
-			[print(f"  {n}: {row}") for n, rows in found for row in rows]' "$$database"; \
+	exceptions=project_evaluation/seeds/dbt_project_evaluator_exceptions.csv; \
+	export PROJECT_EVALUATION_DATABASE="$$database" DBT_TARGET_PATH="$(TARGET_PATH)/project_evaluation"; \
+	evaluator=(--profiles-dir . --target project_evaluation --vars '{project_evaluation: true}'); \
+	if ! $(DBT) build "$${evaluator[@]}" --select package:dbt_project_evaluator package:project_evaluation; then \
+		if [[ -f "$$database" ]]; then \
+			echo "== dbt-project-evaluator findings not in $$exceptions:"; \
+			$(PY) project_evaluation/findings.py list "$$database"; \
+		fi; \
+		exit 1; \
 	fi; \
-	exit $$status
+	echo "== are the exceptions still needed? the rules again, without them"; \
+	$(PY) project_evaluation/findings.py clear "$$database"; \
+	$(DBT) --quiet run "$${evaluator[@]}" --select "package:dbt_project_evaluator,fct_*"; \
+	$(PY) project_evaluation/findings.py stale "$$database" "$$exceptions"
 
 lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(SQLFLUFF) lint models macros tests analyses snapshots
