@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import yaml
 
@@ -272,3 +273,37 @@ def test_a_copy_without_the_packages_parses(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", dirs=("macros",))
     result = run_dbt(project, "parse", "--no-partial-parse", "--target", "ci")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- make evaluate-project's report: findings and stale exceptions --------------------------------------
+
+
+def _findings(*args: str) -> subprocess.CompletedProcess[str]:
+    script = PROJECT_ROOT / "project_evaluation" / "findings.py"
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_evaluation_report_lists_findings_and_fails_on_a_stale_exception(tmp_path: Path) -> None:
+    database = tmp_path / "evaluation.duckdb"
+    with duckdb.connect(str(database)) as db:
+        db.execute("create table fct_model_fanout (parent varchar, leaf_children varchar)")
+        db.execute("insert into fct_model_fanout values ('publication_int__cells', 'a, b, c')")
+        db.execute("create table fct_documentation_coverage (total_models integer)")
+        db.execute("insert into fct_documentation_coverage values (73)")
+        db.execute("create table dbt_project_evaluator_exceptions (fct_name varchar)")
+        db.execute("insert into dbt_project_evaluator_exceptions values ('fct_model_fanout')")
+    listed = _findings("list", str(database))
+    assert listed.returncode == 0 and "fct_model_fanout: ('publication_int__cells'" in listed.stdout, listed
+    assert "coverage" not in listed.stdout  # the coverage summaries always have their one row
+
+    exceptions = tmp_path / "exceptions.csv"
+    header = "fct_name,column_name,id_to_exclude,comment\n"
+    exceptions.write_text(header + "fct_model_fanout,parent,publication_int__%,Built once on purpose.\n")
+    assert _findings("stale", str(database), str(exceptions)).returncode == 0
+    exceptions.write_text(header + "fct_model_fanout,parent,derived__%,No longer true.\n")
+    stale = _findings("stale", str(database), str(exceptions))
+    assert stale.returncode == 1 and "derived__%" in stale.stdout, stale
+
+    assert _findings("clear", str(database)).returncode == 0
+    with duckdb.connect(str(database), read_only=True) as db:
+        assert db.execute("select count(*) from dbt_project_evaluator_exceptions").fetchone() == (0,)
