@@ -202,16 +202,9 @@ final as (
         most_frequent_groups.most_frequent_offence_group,
         latest_assessments.assessment_id is not null as has_assessment,
         latest_assessments.assessment_date as latest_assessment_date,
-        latest_assessments.accommodation_need,
-        latest_assessments.education_employment_need,
-        latest_assessments.finance_need,
-        latest_assessments.relationships_need,
-        latest_assessments.lifestyle_need,
-        latest_assessments.drugs_need,
-        latest_assessments.alcohol_need,
-        latest_assessments.emotional_wellbeing_need,
-        latest_assessments.thinking_behaviour_need,
-        latest_assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            latest_assessments.{{ need }},
+        {%- endfor %}
         latest_assessments.rosh_level,
         latest_assessments.number_of_needs
     from persons

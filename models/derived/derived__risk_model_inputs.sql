@@ -105,16 +105,9 @@ prior_assessments as (
     select
         cohort.cohort_record_id,
         assessments.assessment_date,
-        assessments.accommodation_need,
-        assessments.education_employment_need,
-        assessments.finance_need,
-        assessments.relationships_need,
-        assessments.lifestyle_need,
-        assessments.drugs_need,
-        assessments.alcohol_need,
-        assessments.emotional_wellbeing_need,
-        assessments.thinking_behaviour_need,
-        assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            assessments.{{ need }},
+        {%- endfor %}
         assessments.rosh_level,
         assessments.number_of_needs,
         row_number() over (
@@ -211,16 +204,9 @@ final as (
         features.index_disposal_group,
         latest_assessments.assessment_date is not null as has_prior_assessment,
         latest_assessments.assessment_date as latest_assessment_date,
-        latest_assessments.accommodation_need,
-        latest_assessments.education_employment_need,
-        latest_assessments.finance_need,
-        latest_assessments.relationships_need,
-        latest_assessments.lifestyle_need,
-        latest_assessments.drugs_need,
-        latest_assessments.alcohol_need,
-        latest_assessments.emotional_wellbeing_need,
-        latest_assessments.thinking_behaviour_need,
-        latest_assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            latest_assessments.{{ need }},
+        {%- endfor %}
         latest_assessments.rosh_level,
         latest_assessments.number_of_needs,
         features.is_reoffender,
