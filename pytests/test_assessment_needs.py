@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from conftest import copy_project, run_dbt
-
 from repeat_offending.project import assessment_need_columns
 
 
@@ -19,9 +18,7 @@ def test_sql_and_python_read_the_needs_from_the_seed(tmp_path: Path) -> None:
     assert expected[:2] == ["gambling_need", "accommodation_need"], expected
     assert len(expected) == 11
 
-    result = run_dbt(
-        project, "compile", "--target", "lint", "--inline", "{{ tojson(assessment_need_columns()) }}"
-    )
+    result = run_dbt(project, "compile", "--target", "lint", "--inline", "{{ tojson(assessment_need_columns()) }}")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     printed = [line for line in output.splitlines() if line.lstrip().startswith("[")]
