@@ -13,9 +13,9 @@ persons as (
 
 ),
 
-proven_offences as (
+counted_offences as (
 
-    select * from {{ ref('linked__proven_offences') }}
+    select * from {{ ref('derived_int__counted_offences') }}
 
 ),
 
@@ -43,24 +43,10 @@ assessments as (
 
 ),
 
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
-
-),
-
+-- data_as_of, the earliest extract date of the sources
 data_as_of as (
 
-    select min(data_as_of) as data_as_of from extract_dates
-
-),
-
-counted_offences as (
-
-    select proven_offences.*
-    from proven_offences
-    cross join data_as_of
-    where {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
+    select * from {{ ref('derived_int__reporting_period') }}
 
 ),
 

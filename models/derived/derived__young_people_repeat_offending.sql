@@ -26,9 +26,9 @@ persons as (
 
 ),
 
-proven_offences as (
+counted_proven_offences as (
 
-    select * from {{ ref('linked__proven_offences') }}
+    select * from {{ ref('derived_int__counted_offences') }}
 
 ),
 
@@ -50,16 +50,10 @@ assessments as (
 
 ),
 
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
-
-),
-
 -- the warehouse's data_as_of: the earliest extract date of the sources
 data_as_of as (
 
-    select min(data_as_of) as data_as_of from extract_dates
+    select * from {{ ref('derived_int__reporting_period') }}
 
 ),
 
@@ -131,15 +125,11 @@ cohort_year as (
 
 ),
 
--- counted proven offences (recordable, not breach) proven by data_as_of, with a known age
+-- counted proven offences as of data_as_of (derived_int.counted_offences), with a known age
 counted_offences as (
 
-    select proven_offences.*
-    from proven_offences
-    cross join data_as_of
-    where
-        {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
-        and proven_offences.age_at_offence is not null
+    select * from counted_proven_offences
+    where age_at_offence is not null
 
 ),
 
