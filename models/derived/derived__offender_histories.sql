@@ -37,9 +37,9 @@ custody_releases as (
 
 ),
 
-assessments as (
+assessment_periods as (
 
-    select * from {{ ref('linked__assessments') }}
+    select * from {{ ref('derived_int__assessment_periods') }}
 
 ),
 
@@ -131,25 +131,18 @@ release_counts as (
 
 ),
 
--- the latest assessment; tie: the highest assessment id
-assessments_ranked as (
-
-    select
-        assessments.*,
-        row_number() over (
-            partition by assessments.person_id
-            order by assessments.assessment_date desc, assessments.assessment_id desc
-        ) as recency_rank
-    from assessments
-    cross join data_as_of
-    where assessments.assessment_date <= data_as_of.data_as_of
-
-),
-
+-- the latest assessment on or before data_as_of (derived_int.assessment_periods)
 latest_assessments as (
 
-    select * from assessments_ranked
-    where recency_rank = 1
+    select assessment_periods.*
+    from assessment_periods
+    cross join data_as_of
+    where
+        assessment_periods.assessment_date <= data_as_of.data_as_of
+        and (
+            assessment_periods.superseded_on is null
+            or assessment_periods.superseded_on > data_as_of.data_as_of
+        )
 
 ),
 

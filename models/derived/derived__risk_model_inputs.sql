@@ -32,9 +32,9 @@ court_disposals as (
 
 ),
 
-assessments as (
+assessment_periods as (
 
-    select * from {{ ref('linked__assessments') }}
+    select * from {{ ref('derived_int__assessment_periods') }}
 
 ),
 
@@ -99,33 +99,27 @@ previous_custody as (
 
 ),
 
--- The latest assessment before the index date (never one on or after it).
-prior_assessments as (
+-- The latest assessment before the index date, never one on or after it
+-- (derived_int.assessment_periods).
+latest_assessments as (
 
     select
         cohort.cohort_record_id,
-        assessments.assessment_date,
+        assessment_periods.assessment_date,
         {%- for need in assessment_need_columns() %}
-            assessments.{{ need }},
+            assessment_periods.{{ need }},
         {%- endfor %}
-        assessments.rosh_level,
-        assessments.number_of_needs,
-        row_number() over (
-            partition by cohort.cohort_record_id
-            order by assessments.assessment_date desc, assessments.assessment_id desc
-        ) as assessment_order
+        assessment_periods.rosh_level,
+        assessment_periods.number_of_needs
     from cohort
-    inner join assessments
+    inner join assessment_periods
         on
-            cohort.person_id = assessments.person_id
-            and assessments.assessment_date < cohort.index_date
-
-),
-
-latest_assessments as (
-
-    select * from prior_assessments
-    where assessment_order = 1
+            cohort.person_id = assessment_periods.person_id
+            and assessment_periods.assessment_date < cohort.index_date
+            and (
+                assessment_periods.superseded_on is null
+                or assessment_periods.superseded_on >= cohort.index_date
+            )
 
 ),
 
