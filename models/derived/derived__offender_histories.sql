@@ -66,18 +66,27 @@ offence_counts as (
 
 ),
 
--- the most frequent offence group; tie: the group of the most recent offence, then the lowest code
-group_ranked as (
+-- counted offences per offence group
+group_counts as (
 
     select
         person_id,
+        offence_group_code,
         offence_group,
-        row_number() over (
-            partition by person_id
-            order by count(*) desc, max(offence_date) desc, offence_group_code asc
-        ) as group_rank
+        count(*) as offences,
+        max(offence_date) as last_offence_date
     from counted_offences
     group by person_id, offence_group_code, offence_group
+
+),
+
+-- the most frequent offence group (macro offence_group_rank)
+group_ranked as (
+
+    select
+        *,
+        {{ offence_group_rank('person_id') }} as group_rank
+    from group_counts
 
 ),
 

@@ -277,15 +277,12 @@ group_counts as (
 
 ),
 
--- the most frequent group; tie: the group of the most recent offence, then the lowest code
+-- the most frequent group, as a child and as an adult (macro offence_group_rank)
 group_ranked as (
 
     select
         *,
-        row_number() over (
-            partition by person_id, period
-            order by offences desc, last_offence_date desc, offence_group_code asc
-        ) as group_rank
+        {{ offence_group_rank('person_id, period') }} as group_rank
     from group_counts
 
 ),
