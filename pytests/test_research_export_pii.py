@@ -246,7 +246,7 @@ def test_the_scanner_finds_planted_identifiers(built_world: Path, parsed_manifes
 
 def test_export_has_every_research_table_a_dictionary_and_the_guide(research_export: tuple) -> None:
     export_dir, summary = research_export
-    expected = {"proven_reoffending", "offender_histories", "young_people", "risk_model_inputs"}
+    expected = {"proven_reoffending", "offender_histories", "young_people", "risk_model_inputs", "extract_metadata"}
     assert set(summary.tables) == expected
     assert {p.stem for p in export_dir.glob("*.parquet")} == expected
     with (export_dir / "data_dictionary.csv").open(newline="", encoding="utf-8") as handle:

@@ -3,6 +3,7 @@ Python both follow is a dbt var, read here, never copied)."""
 
 from __future__ import annotations
 
+import csv
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,3 +43,14 @@ def layers(project_dir: Path = PROJECT_ROOT) -> list[Layer]:
         Layer(name=entry["name"], folder=entry["folder"], schemas=tuple(entry["schemas"]))
         for entry in dbt_var("layers", project_dir)
     ]
+
+
+def assessment_need_columns(project_dir: Path = PROJECT_ROOT) -> list[str]:
+    """The need columns of the offender assessment in OASys section order: the seed
+    ``reference__assessment_needs.csv``, as the SQL macro ``assessment_need_columns`` reads it."""
+    path = project_dir / "seeds" / "reference" / "reference__assessment_needs.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        raise ValueError(f"no need in {path}")
+    return [row["need_column"] for row in sorted(rows, key=lambda row: int(row["oasys_section"]))]

@@ -2,12 +2,8 @@
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('oasys', 'assessments') %}
-{#- The ten need scores (reference.assessment_needs), each 0-2. -#}
-{%- set need_columns = [
-    'accommodation_need', 'education_employment_need', 'finance_need', 'relationships_need',
-    'lifestyle_need', 'drugs_need', 'alcohol_need', 'emotional_wellbeing_need',
-    'thinking_behaviour_need', 'attitudes_need',
-] %}
+{#- The need scores (the seed reference.assessment_needs), each 0-2. -#}
+{%- set need_columns = assessment_need_columns() %}
 {%- set checks = invalid_encoding_checks(raw_columns) + [
     ("assessment_id is null or assessment_date_text is null or (crn is null and prison_number is null)",
      "missing_required", "assessment_id, assessment_date or crn and prison_number"),

@@ -1,37 +1,16 @@
 {#-
     The first proven offence of every person who has one (docs/methodology.md sections 3 and 4; doc
-    block youth_first_proven_offence): the counted proven offence (recordable, not a breach; a
-    caution or a conviction) with the earliest proven date up to data_as_of, with its age at
-    offence. The one place the rule lives: derived.offender_histories and
+    block youth_first_proven_offence): the counted proven offence as of data_as_of
+    (derived_int.counted_offences; a caution or a conviction) with the earliest proven date, with its
+    age at offence. The one place the rule lives: derived.offender_histories and
     derived.first_time_entrants read it from here.
 -#}
 
 with
 
-proven_offences as (
-
-    select * from {{ ref('linked__proven_offences') }}
-
-),
-
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
-
-),
-
-data_as_of as (
-
-    select min(data_as_of) as data_as_of from extract_dates
-
-),
-
 counted_offences as (
 
-    select proven_offences.*
-    from proven_offences
-    cross join data_as_of
-    where {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
+    select * from {{ ref('derived_int__counted_offences') }}
 
 ),
 
