@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-
 from repeat_offending.linkage.quality import evaluate
 
 

@@ -2,10 +2,11 @@
 birth, postcodes and source-system ids of the raw extracts, and for the linked person ids.
 
 On the small world `make test-world` builds, the research models of the `ci` warehouse are exported (with
-`export-research`, repeat_offending_tools.export_research, into a temporary folder, with a manifest parsed into a temporary target path);
-then one DuckDB table of forbidden strings (from DATA_DIR/raw/**, in the forms they are recorded and
-normalised) is joined to one table of every distinct value of every exported column, as text. A hit fails
-the test. The scanner itself is tested on a planted file, so that a silent scanner cannot pass.
+`export-research`, i.e. repeat_offending_tools.export_research, into a temporary folder, with a manifest
+parsed into a temporary target path); then one DuckDB table of forbidden strings (from DATA_DIR/raw/**, in the
+forms they are recorded and normalised) is joined to one table of every distinct value of every exported
+column, as text. A hit fails the test. The scanner itself is tested on a planted file, so that a silent
+scanner cannot pass.
 """
 
 from __future__ import annotations

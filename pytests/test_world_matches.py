@@ -1,5 +1,6 @@
-"""`world-matches` (repeat_offending_tools.world_matches) decides what `make data` does with DATA_DIR: use it as it is (exit 0) or generate
-a world (exit 10). A raw/ folder without the generator's marker is an extract and is never replaced."""
+"""`world-matches` (repeat_offending_tools.world_matches) decides what `make data` does with DATA_DIR: use it
+as it is (exit 0) or generate a world (exit 10). A raw/ folder without the generator's marker is an extract
+and is never replaced."""
 
 from __future__ import annotations
 

@@ -2,16 +2,16 @@
 
 Reads the audit schema of a DuckDB warehouse (read-only): row counts per layer (`audit.row_counts`), quarantine
 by source table and reason (`audit.quarantine_summary`), staging reconciliation, linked-layer exclusions,
-linkage quality (`audit.linkage_quality`), the last run's test results (`audit.test_results`) and the column
+linkage quality (`evaluation.linkage_quality`), the last run's test results (`audit.test_results`) and the column
 profiles of the public models (`audit.column_profiles`). The row counts, test results and column profiles are
-written by the project's on-run-end hooks, linkage quality by scripts/evaluate_linkage.py. A missing table
+written by the project's on-run-end hooks, linkage quality by `evaluate-linkage`. A missing table
 gives a note in its section, not an error. The page needs no network: no scripts, styles or fonts are fetched;
 the charts are SVG written here.
 
 `make build` writes target/data_quality_report.html (next to the dbt docs, whose overview links to it) and a
 copy in the release's reports/ folder.
 
-Usage: python scripts/quality_report.py --database DATA_DIR/warehouse.duckdb
+Usage: quality-report --database DATA_DIR/warehouse.duckdb
        [--output target/data_quality_report.html] [--copy-to FOLDER] [--release-id ID]
 """
 
@@ -30,7 +30,8 @@ from typing import Any
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from repeat_offending.project import PROJECT_ROOT
+
 REPORT_NAME = "data_quality_report.html"
 
 Row = dict[str, Any]
@@ -627,11 +628,11 @@ def section_exclusions(wh: Warehouse) -> Section:
 
 def section_linkage(wh: Warehouse) -> Section:
     title = "Linkage quality"
-    if not wh.has("audit.linkage_quality"):
+    if not wh.has("evaluation.linkage_quality"):
         return Section(
-            "linkage", title, missing("audit.linkage_quality", "written by scripts/evaluate_linkage.py after dbt build")
+            "linkage", title, missing("evaluation.linkage_quality", "written by `evaluate-linkage` after dbt build")
         )
-    rows = wh.rows("select * from audit.linkage_quality order by scope, scope_value, match_threshold")
+    rows = wh.rows("select * from evaluation.linkage_quality order by scope, scope_value, match_threshold")
     measures = [
         Column("precision", "pairwise_precision", fmt_measure, numeric=True),
         Column("recall", "pairwise_recall", fmt_measure, numeric=True),
@@ -643,7 +644,7 @@ def section_linkage(wh: Warehouse) -> Section:
     chosen_label = f"{overall[0]['match_threshold']:g}" if overall else None
     body = [
         "<p>Pairwise precision, recall and F1 of person linkage against the synthetic world's ground truth "
-        "(<code>audit.linkage_quality</code>): a true pair is two records of the same real person, a predicted "
+        "(<code>evaluation.linkage_quality</code>): a true pair is two records of the same real person, a predicted "
         "pair two records given the same person id.</p>",
         "<h3>Overall, at the build's match threshold</h3>",
         html_table(
@@ -860,9 +861,9 @@ def summary_cards(wh: Warehouse) -> str:
             "select sum(raw_rows) as raw, sum(quarantined_rows) as q from audit.staging_reconciliation"
         )[0].values()
         cards.append((fmt_share((quarantined or 0) / raw if raw else None, 2), "of raw rows quarantined"))
-    if wh.has("audit.linkage_quality"):
+    if wh.has("evaluation.linkage_quality"):
         overall = wh.rows(
-            "select pairwise_precision as p, pairwise_recall as r from audit.linkage_quality "
+            "select pairwise_precision as p, pairwise_recall as r from evaluation.linkage_quality "
             "where scope = 'overall' and is_chosen_threshold"
         )
         if overall:
@@ -931,7 +932,7 @@ def page(
 <nav>{links}</nav>
 <main>
 {content}
-<p class="note">Written by scripts/quality_report.py from the audit schema; rebuilt by every
+<p class="note">Written by <code>quality-report</code> from the audit schema; rebuilt by every
 <code>make build</code>.</p>
 </main>
 </body>

@@ -342,7 +342,9 @@ def parser() -> argparse.ArgumentParser:
         help="people per world, a range LOW-HIGH drawn log-uniformly (default 2000-60000)",
     )
     ap.add_argument("--sweep-dir", type=Path, default=Path("data/sweep"), help="one DATA_DIR per world in it")
-    ap.add_argument("--project-dir", type=Path, default=PROJECT_ROOT, help="the project (its Makefile); default: this checkout")
+    ap.add_argument(
+        "--project-dir", type=Path, default=PROJECT_ROOT, help="the project (its Makefile); default: this checkout"
+    )
     ap.add_argument("--min-precision", type=float, default=0.995, help="linkage floor (default %(default)s)")
     ap.add_argument("--min-recall", type=float, default=0.99, help="linkage floor (default %(default)s)")
     ap.add_argument("--tolerance-pp", type=float, default=0.5, help="derived vs truth (default %(default)s)")
