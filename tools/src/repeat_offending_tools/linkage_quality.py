@@ -60,6 +60,7 @@ def pair_counts(left: pa.Table, right: pa.Table | None = None) -> tuple[int, int
         return 0, 0, 0
     settings = SettingsCreator(
         link_type="dedupe_only" if right is None else "link_only",
+        probability_two_random_records_match=0.5,  # no prior: the match weight is the comparison's alone
         comparisons=[SAME_PERSON_ID],
         blocking_rules_to_generate_predictions=[block_on("person_id")],
         additional_columns_to_retain=["true_person_id"],
