@@ -191,7 +191,7 @@ def test_stacked_bar_chart_and_line_chart() -> None:
     line = str(
         report.line_chart(["0.5", "0.9"], {"precision": [0.99, 0.995], "recall": [0.999, None]}, title="l", x_title="x")
     )
-    assert line.count("<path") >= 2 and line.count("<circle") == 3
+    assert line.count("<path") >= 2 and "precision" in line and "recall" in line
 
 
 def test_the_thresholds_and_the_layer_order_are_the_projects() -> None:

@@ -61,6 +61,7 @@ STATUS_COLOURS = {
     "error": "#6a1b1a",
     "skipped": "#9e9e9e",
 }
+REFERENCE_COLOUR = "#c62828"
 HOOK_HINT = "it is written by the on-run-end hooks of dbt build"
 CHART_WIDTH = 820
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -143,24 +144,20 @@ def bar_chart(
     max_value: float | None = None,
     reference_lines: Sequence[tuple[float, str]] = (),
 ) -> Markup:
-    """Horizontal bars, one per item, labelled with the item and its value."""
+    """Horizontal bars, one per item, labelled with the item and its value; a reference value (a threshold)
+    is drawn as a last, red bar of its own."""
     if not bars:
         return NOTHING
-    labels = [f"{b.label}: {value_format(b.value)}" + (f" {b.note}" if b.note else "") for b in bars]
-    colours = dict(zip(labels, (b.colour for b in bars), strict=True))
+    shown = [*bars, *(Bar(name, value, REFERENCE_COLOUR) for value, name in reference_lines)]
+    labels = [f"{b.label}: {value_format(b.value)}" + (f" {b.note}" if b.note else "") for b in shown]
+    colours = dict(zip(labels, (b.colour for b in shown), strict=True))
     chart = leather.Chart(title)
-    top = max(max_value or 0.0, *(b.value for b in bars), *(value for value, _ in reference_lines), 1e-12)
-    chart.add_x_scale(0, top)
+    chart.add_x_scale(0, max(max_value or 0.0, *(b.value for b in shown), 1e-12))
     chart.add_x_axis(tick_formatter=lambda value, _index, _count: value_format(float(value)))
     chart.add_bars(
-        [(b.value, label) for b, label in zip(bars, labels, strict=True)],
-        fill_color=lambda datum: colours[datum.y],
+        [(b.value, label) for b, label in zip(shown, labels, strict=True)], fill_color=lambda datum: colours[datum.y]
     )
-    for value, name in reference_lines:
-        chart.add_line(
-            [(value, labels[0]), (value, labels[-1])], name=name, stroke_color="#c62828", stroke_dasharray="4 3"
-        )
-    return _svg(chart, _bar_height(len(bars), 1 + bool(reference_lines)))
+    return _svg(chart, _bar_height(len(shown)))
 
 
 def stacked_bar_chart(
@@ -192,6 +189,14 @@ def stacked_bar_chart(
     return _svg(chart, _bar_height(len(categories), 1 + legend_lines))
 
 
+def _index_axis(labels: Sequence[str]) -> dict[str, Any]:
+    """An axis of categories drawn at 0, 1, 2, ... (leather's lines and dots take numbers only)."""
+    return {
+        "ticks": list(range(len(labels))),
+        "tick_formatter": lambda value, _index, _count: labels[int(value)] if 0 <= int(value) < len(labels) else "",
+    }
+
+
 def line_chart(
     x_labels: Sequence[str],
     series: dict[str, Sequence[float | None]],
@@ -201,41 +206,45 @@ def line_chart(
     highlight: str | None = None,
     height: int = 320,
 ) -> Markup:
-    """Lines with dots over categorical x values, the y axis zoomed onto the data, and a dashed line at the
-    highlighted x value."""
+    """Lines over categorical x values (evenly spaced), the y axis zoomed onto the data, and a
+    dashed line at the highlighted x value."""
     present = [v for values in series.values() for v in values if v is not None]
     if not x_labels or not present:
         return NOTHING
     low, high = min(present), max(present)
     span = max(high - low, 0.001)
-    chart = leather.Chart(title)
     y_min, y_max = max(0.0, low - span * 0.1), min(1.0, high + span * 0.1) if high <= 1 else high
+    chart = leather.Chart(title)
+    chart.add_x_scale(-0.3, len(x_labels) - 0.7)
+    chart.add_x_axis(name=x_title, **_index_axis(x_labels))
     chart.add_y_scale(y_min, y_max)
     chart.add_y_axis(tick_formatter=lambda value, _index, _count: f"{float(value):.4f}")
-    chart.add_x_axis(name=x_title)
     for index, (name, values) in enumerate(series.items()):
-        points = [(label, v) for label, v in zip(x_labels, values, strict=True) if v is not None]
+        points = [(x, v) for x, v in enumerate(values) if v is not None]
         colour = PALETTE[index % len(PALETTE)]
         chart.add_line(points, name=name, stroke_color=colour)
-        chart.add_dots(points, fill_color=colour, radius=3.5)
     if highlight in x_labels:
-        chart.add_line([(highlight, y_min), (highlight, y_max)], stroke_color="#555", stroke_dasharray="4 3")
+        x = x_labels.index(highlight)
+        chart.add_line([(x, y_min), (x, y_max)], name="the build's", stroke_color="#555", stroke_dasharray="4 3")
     return _svg(chart, height)
 
 
 def dot_plot(rows: Sequence[tuple[str, dict[str, float | None]]], *, title: str) -> Markup:
-    """One row per group with a dot per measure on a shared axis zoomed onto the data (precision, recall...)."""
+    """One row per group (top to bottom) with a dot per measure on a shared axis zoomed onto the data."""
     measures = list(dict.fromkeys(m for _, values in rows for m in values))
     present = [v for _, values in rows for v in values.values() if v is not None]
     if not rows or not present:
         return NOTHING
     low = min(min(present), 0.999)
+    labels = [label for label, _ in reversed(rows)]
     chart = leather.Chart(title)
     chart.add_x_scale(max(0.0, low - (1 - low) * 0.05), 1.0)
     chart.add_x_axis(tick_formatter=lambda value, _index, _count: f"{float(value):.4f}")
+    chart.add_y_scale(-0.5, len(rows) - 0.5)
+    chart.add_y_axis(**_index_axis(labels))
     for index, name in enumerate(measures):
         chart.add_dots(
-            [(values[name], label) for label, values in rows if values.get(name) is not None],
+            [(values[name], labels.index(label)) for label, values in rows if values.get(name) is not None],
             name=name,
             fill_color=PALETTE[index % len(PALETTE)],
             radius=4.5,
