@@ -160,6 +160,22 @@ def bar_chart(
     return _svg(chart, _bar_height(len(shown)))
 
 
+class _UnlistedBars(leather.Bars):
+    """Bars leather leaves out of its legend: the stacked chart lists its series in HTML, in their order."""
+
+    def legend_to_svg(self, series: leather.Series, palette: Any) -> list[Any]:
+        return []
+
+
+def legend(items: Sequence[tuple[str, str]]) -> Markup:
+    """An HTML legend: a swatch and a name per (name, colour)."""
+    return Markup('<p class="legend">{}</p>').format(
+        Markup("").join(
+            Markup('<span><i style="background:{}"></i>{}</span>').format(colour, name) for name, colour in items
+        )
+    )
+
+
 def stacked_bar_chart(
     categories: Sequence[str],
     series: Sequence[str],
@@ -168,8 +184,9 @@ def stacked_bar_chart(
     title: str,
     value_format: Callable[[float], str] = fmt_int,
 ) -> Markup:
-    """Horizontal bars, one per category (labelled with its total), stacked by series with a legend: each
-    series drawn as the running total up to it, widest first, so that the visible part of each is its own."""
+    """Horizontal bars, one per category (labelled with its total), stacked by series, with a legend in the
+    series' order: each series is drawn as the running total up to it, widest first, so that the visible part
+    of each is its own."""
     if not categories:
         return NOTHING
     totals = {c: sum(values.get((c, s), 0.0) for s in series) for c in categories}
@@ -180,13 +197,13 @@ def stacked_bar_chart(
     running = {c: list(itertools.accumulate(values.get((c, s), 0.0) for s in series)) for c in categories}
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
     for index in reversed(range(len(series))):
-        chart.add_bars(
-            [(running[c][index], labels[c]) for c in categories],
-            name=series[index],
-            fill_color=colours[series[index]],
+        chart.add_series(
+            # reversed, as add_bars does, so that the first category is the top bar
+            leather.Series([(running[c][index], labels[c]) for c in reversed(categories)], name=series[index]),
+            _UnlistedBars(fill_color=colours[series[index]]),
         )
-    legend_lines = 1 + sum(len(s) * 7 + 30 for s in series) // CHART_WIDTH
-    return _svg(chart, _bar_height(len(categories), 1 + legend_lines))
+    svg = _svg(chart, _bar_height(len(categories), 1 + (len(series) > 1)))
+    return legend([(name, colours[name]) for name in series]) + svg
 
 
 def _index_axis(labels: Sequence[str]) -> dict[str, Any]:
