@@ -17,7 +17,6 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from conftest import PROJECT_ROOT
 from extracts import BuildResult, checksums, copy_extract, make_build, public_table_differences, read_raw, write_raw
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
@@ -60,7 +59,7 @@ def test_without_truth_the_truth_based_steps_are_skipped_and_the_rest_runs(
     bare_extract: tuple[BuildResult, dict[str, str]],
 ) -> None:
     result, _ = bare_extract
-    assert "evaluate_linkage: skipped: no ground truth" in result.output
+    assert "evaluate-linkage: skipped: no ground truth" in result.output
     assert "linkage_quality" not in _tables(result.warehouse, "evaluation")
     assert (result.release_folder / "research" / "README.md").exists()
     assert (result.release_folder / "reports" / "data_quality_report.html").exists()
@@ -128,8 +127,7 @@ def test_validate_skips_without_truth(bare_extract: tuple[BuildResult, dict[str,
     result, _ = bare_extract
     completed = subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_ROOT / "scripts" / "validate_derived.py"),
+            str(Path(sys.executable).with_name("validate-derived")),
             *("--data-dir", str(result.data_dir), "--database", str(result.warehouse)),
         ],
         capture_output=True,

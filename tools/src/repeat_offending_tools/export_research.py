@@ -117,7 +117,7 @@ def research_tables(manifest: dict[str, Any]) -> list[Table]:
             continue
         problems = safety_problems(node)
         if problems:
-            raise ExportRefusedError(f"export_research: {node['name']} " + "; ".join(problems) + ": nothing exported")
+            raise ExportRefusedError(f"export-research: {node['name']} " + "; ".join(problems) + ": nothing exported")
         columns = tuple(
             Column(name, str(column.get("data_type") or ""), one_line(column.get("description", "")))
             for name, column in node.get("columns", {}).items()
@@ -213,7 +213,7 @@ def export_research(
     """Export every research model of the manifest from the warehouse into ``output``."""
     tables = research_tables(json.loads(manifest_path.read_text(encoding="utf-8")))
     if not tables:
-        raise SystemExit(f"export_research: no research model in {manifest_path}")
+        raise SystemExit(f"export-research: no research model in {manifest_path}")
     output.mkdir(parents=True, exist_ok=True)
     for stale in [*output.glob("*.parquet"), *(output / name for name in DOCUMENTS)]:
         stale.unlink(missing_ok=True)
@@ -224,7 +224,7 @@ def export_research(
         summary.data_as_of = data_as_of(con)
         if summary.key == "development" and require_production_key:
             raise SystemExit(
-                "export_research: the research tables were pseudonymised with the insecure development key; "
+                "export-research: the research tables were pseudonymised with the insecure development key; "
                 "rebuild them with RESEARCH_PSEUDONYM_KEY set before exporting"
             )
         for table in tables:
@@ -263,11 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         release_id=args.release_id,
     )
     for name, rows in summary.tables.items():
-        print(f"export_research: {name}.parquet {rows:>12,} rows")
-    print(f"export_research: {len(summary.files)} files in {args.output} (data as of {summary.data_as_of})")
+        print(f"export-research: {name}.parquet {rows:>12,} rows")
+    print(f"export-research: {len(summary.files)} files in {args.output} (data as of {summary.data_as_of})")
     if summary.key == "development":
         print(
-            "export_research: WARNING: pseudonyms made with the insecure development key (RESEARCH_PSEUDONYM_KEY "
+            "export-research: WARNING: pseudonyms made with the insecure development key (RESEARCH_PSEUDONYM_KEY "
             "unset); not for release",
             file=sys.stderr,
         )
