@@ -113,7 +113,7 @@ $(PY):
 
 $(STAMP): requirements.txt pyproject.toml $(wildcard */pyproject.toml) | $(PY)
 	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
-	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e . -e generator
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e . -e generator -e tools
 	touch $@
 
 $(DEPS_STAMP): packages.yml package-lock.yml | $(STAMP)
@@ -138,7 +138,7 @@ generate: venv ## Generate the synthetic world into DATA_DIR (always; refuses a 
 	$(VENV)/bin/generate $(WORLD_ARGS) --seeds-dir seeds --data-dir "$$DATA_DIR"
 
 data: venv ## Generate a world if DATA_DIR has none (or, given world parameters, another); an extract is used as it is
-	@status=0; $(PY) scripts/world_matches.py --data-dir "$$DATA_DIR" $(WORLD_ARGS) \
+	@status=0; $(VENV)/bin/world-matches --data-dir "$$DATA_DIR" $(WORLD_ARGS) \
 		$(if $(WORLD_REQUESTED),--requested) || status=$$?; \
 	case $$status in \
 		0) ;; \
@@ -253,10 +253,10 @@ sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth
 .PHONY: validate risk-model
 
 validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
-	$(PY) scripts/validate_derived.py --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"
+	$(VENV)/bin/validate-derived --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"
 
 risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inputs: AUC, calibration (after build)
-	$(PY) scripts/risk_model.py --database "$$DATA_DIR/warehouse.duckdb" --report-dir "$$DATA_DIR/reports"
+	$(VENV)/bin/risk-model --database "$$DATA_DIR/warehouse.duckdb" --report-dir "$$DATA_DIR/reports"
 
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache

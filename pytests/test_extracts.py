@@ -17,7 +17,6 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from conftest import PROJECT_ROOT
 from extracts import BuildResult, checksums, copy_extract, make_build, public_table_differences, read_raw, write_raw
 from justice_world import GENERATOR_VERSION
 from justice_world.ownership import MARKER_NAME, is_generated
@@ -60,8 +59,8 @@ def test_without_truth_the_truth_based_steps_are_skipped_and_the_rest_runs(
     bare_extract: tuple[BuildResult, dict[str, str]],
 ) -> None:
     result, _ = bare_extract
-    assert "evaluate_linkage: skipped: no ground truth" in result.output
-    assert "linkage_quality" not in _tables(result.warehouse, "audit")
+    assert "evaluate-linkage: skipped: no ground truth" in result.output
+    assert "linkage_quality" not in _tables(result.warehouse, "evaluation")
     assert (result.release_folder / "research" / "README.md").exists()
     assert (result.release_folder / "reports" / "data_quality_report.html").exists()
     assert (result.release_folder / "target" / "catalog.json").exists()
@@ -128,8 +127,7 @@ def test_validate_skips_without_truth(bare_extract: tuple[BuildResult, dict[str,
     result, _ = bare_extract
     completed = subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_ROOT / "scripts" / "validate_derived.py"),
+            str(Path(sys.executable).with_name("validate-derived")),
             *("--data-dir", str(result.data_dir), "--database", str(result.warehouse)),
         ],
         capture_output=True,
@@ -151,7 +149,7 @@ def test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for(built
     after = checksums(data_dir)
     assert {path: after.get(path) for path in before} == before, "the extract or its truth was changed"
     assert not any(path.startswith(("raw/", "truth/")) for path in set(after) - set(before))
-    assert "linkage_quality" in _tables(result.warehouse, "audit"), "with truth/, linkage quality is measured"
+    assert "linkage_quality" in _tables(result.warehouse, "evaluation"), "with truth/, linkage quality is measured"
 
 
 def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: Path) -> None:
@@ -176,7 +174,7 @@ def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: P
         generated = {path: digest for path, digest in checksums(data_dir / "raw").items() if path != MARKER_NAME}
         original = {path: digest for path, digest in checksums(built_world / "raw").items() if path != MARKER_NAME}
         assert generated == original
-    assert "linkage_quality" in _tables(result.warehouse, "audit")
+    assert "linkage_quality" in _tables(result.warehouse, "evaluation")
     assert (result.release_folder / "research" / "README.md").exists()
     assert (result.release_folder / "reports" / "data_quality_report.html").exists()
     validate = make_build(data_dir, *parameters, target="validate")

@@ -4,8 +4,8 @@ and bad-row rates, the injected defects, no truth leakage into raw/, successive 
 Every world here is small (1,000-20,000 people) and generated once per session into pytest's temporary
 folder, in-process (``writer.generate``), with two workers; the determinism worlds are simulated in chunks of
 5,000 people instead of 100,000 (``world_helpers.chunk_size``) so that workers really share the work.
-Speed and memory are measured by ``benchmark-generator`` (``justice_world.benchmark``), never here. The measured figures are
-printed (``pytest -s`` or ``-rP`` shows them).
+Speed and memory are measured by ``benchmark-generator`` (``justice_world.benchmark``), never here. The
+measured figures are printed (``pytest -s`` or ``-rP`` shows them).
 """
 
 from __future__ import annotations

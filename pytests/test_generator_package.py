@@ -25,14 +25,6 @@ GENERATOR_ROOT = PROJECT_ROOT / "generator"
 GENERATOR_SRC = GENERATOR_ROOT / "src"
 GENERATOR_PACKAGE = "justice_world"
 
-LEAVING_THE_RUNTIME = {
-    "repeat_offending.tools": "the world sweep and the world checks use the generator; issue 12 moves them out of "
-    "the runtime into the tools distribution, and release.build's import of tools.world with them (delete this "
-    "entry once src/repeat_offending/tools is gone: the checks below then cover every module of src/)",
-}
-"""Subpackages of src/repeat_offending that are not part of the runtime, each with the reason: not scanned, and
-imports of them not followed."""
-
 
 def _module_name(path: Path, src: Path) -> str:
     parts = list(path.relative_to(src).with_suffix("").parts)
@@ -65,23 +57,12 @@ def _is_within(module: str, package: str) -> bool:
 
 
 def _runtime_modules() -> dict[str, Path]:
-    return {
-        name: path
-        for name, path in _modules(RUNTIME_SRC).items()
-        if not any(_is_within(name, leaving) for leaving in LEAVING_THE_RUNTIME)
-    }
-
-
-def test_the_subpackages_leaving_the_runtime_still_exist() -> None:
-    """An exception above that no longer applies is deleted, not kept."""
-    modules = _modules(RUNTIME_SRC)
-    gone = [name for name in LEAVING_THE_RUNTIME if name not in modules]
-    assert not gone, f"delete {gone} from LEAVING_THE_RUNTIME: they are no longer in src/"
+    return _modules(RUNTIME_SRC)
 
 
 def test_no_runtime_module_imports_the_generator() -> None:
     """Directly, or through another runtime module: every import in every module of src/repeat_offending
-    (excluding only what is leaving it), followed through the runtime's own modules."""
+    followed through the runtime's own modules."""
     runtime = _runtime_modules()
     assert "repeat_offending.release.build" in runtime and "repeat_offending.dbt_plugins" in runtime
     edges = {name: _imports(name, path) for name, path in runtime.items()}

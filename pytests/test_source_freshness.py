@@ -93,7 +93,7 @@ def test_a_lagging_source_warns_a_stale_one_errors_against_data_as_of(built_worl
 
 
 def test_every_source_says_how_it_is_loaded_and_measured(built_world: Path, tmp_path: Path) -> None:
-    """Every source has a `loader`; every raw one the data_as_of freshness query (scripts/write_sources_yaml.py)."""
+    """Every source has a `loader`; every raw one the data_as_of freshness query (write-sources-yaml)."""
     data_dir = copy_extract(built_world, tmp_path / "extract")
     code, output, results = _freshness(data_dir)
     assert code == 0, output

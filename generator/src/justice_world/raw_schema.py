@@ -1,7 +1,7 @@
 """The contract of the raw extracts: every table, column, key and format the generator writes.
 
 This module is the single source of truth shared by the generator (which writes these columns in this order),
-the dbt sources YAML (generated from it by ``scripts/write_sources_yaml.py`` and checked by a test) and the
+the dbt sources YAML (generated from it by ``write-sources-yaml`` and checked by a test) and the
 staging models. Raw extracts land as text, as real landing zones receive them from CSV or database dumps:
 every column is a string, and each system keeps its own date format.
 """

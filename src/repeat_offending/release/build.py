@@ -1,6 +1,6 @@
 """A release build: write a new warehouse, check everything there, and only then publish it.
 
-Steps, each a process of its own (dbt's lines and the scripts' lines are printed as they come):
+Steps, each a process of its own (dbt's lines and the tools' lines are printed as they come):
 
 1. ``dbt seed`` and ``dbt build`` into ``releases/<id>.duckdb`` (target ``local``, ``ci`` or ``prod``), with
    the published release attached read-only as ``previous``; ``dbt source freshness`` against the extract's
@@ -43,6 +43,7 @@ from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout, ReleaseError, raw_extract_date, release_id
 from repeat_offending.release.lock import INHERITED_FD, build_lock
 from repeat_offending.release.publish import prune, publish
+from repeat_offending.world_manifest import world_parameters
 
 RUN_RESULTS = "run_results.json"
 SOURCE_FRESHNESS_RESULTS = "sources.json"
@@ -61,7 +62,8 @@ class Options:
     require_precision: float | None = None
     require_recall: float | None = None
     dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
-    python: Path = field(default_factory=lambda: Path(sys.executable))
+    tools: Path = field(default_factory=lambda: Path(sys.executable).parent)
+    """Where the commands of the tools distribution (``repeat-offending-tools``) are installed: the venv's bin."""
 
 
 def _die_with_parent() -> None:
@@ -96,13 +98,6 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import version
 
     return {"dbt_version": version("dbt-core"), "duckdb_version": duckdb.__version__}
-
-
-def _world_parameters(data_dir: Path) -> dict[str, Any] | None:
-    """The generator's parameters when DATA_DIR holds a generated world (its manifest), else None."""
-    from repeat_offending.tools.world import read_manifest
-
-    return read_manifest(data_dir)
 
 
 class Build:
@@ -179,8 +174,9 @@ class Build:
         """Where the run results of one dbt step are kept."""
         return self.target_path / f"run_results_{step}.json"
 
-    def script(self, title: str, name: str, *arguments: str | Path) -> None:
-        self.run(title, [self.options.python, self.options.project_dir / "scripts" / name, *arguments])
+    def tool(self, title: str, command: str, *arguments: str | Path) -> None:
+        """Run a command of the tools distribution (evaluation, research export, data-quality report)."""
+        self.run(title, [self.options.tools / command, *arguments])
 
     def dbt_failures(self, title: str) -> str:
         """For a dbt step: which nodes failed, from run_results.json, or sources.json for source freshness
@@ -225,12 +221,12 @@ class Build:
             }
             has_quality = con.execute(
                 "select count(*) from information_schema.tables "
-                "where table_schema = 'audit' and table_name = 'linkage_quality'"
+                "where table_schema = 'evaluation' and table_name = 'linkage_quality'"
             ).fetchall()[0][0]
             linkage = None
             if has_quality:
                 row = con.execute(
-                    "select pairwise_precision, pairwise_recall, pairwise_f1 from audit.linkage_quality "
+                    "select pairwise_precision, pairwise_recall, pairwise_f1 from evaluation.linkage_quality "
                     "where scope = 'overall' and is_chosen_threshold"
                 ).fetchall()
                 if row:
@@ -257,7 +253,7 @@ class Build:
                 "target": self.options.target,
                 "releases_to_keep": self.options.keep,
                 "previous_release": self.previous,
-                "world": _world_parameters(self.options.data_dir),
+                "world": world_parameters(self.options.data_dir),
                 "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "80%"),
                 "linkage_required": {
                     "precision": self.options.require_precision,
@@ -280,18 +276,18 @@ class Build:
             linkage_requirements += ["--require-precision", str(o.require_precision)]
         if o.require_recall is not None:
             linkage_requirements += ["--require-recall", str(o.require_recall)]
-        self.script(
+        self.tool(
             "linkage quality",
-            "evaluate_linkage.py",
+            "evaluate-linkage",
             "--database",
             self.database,
             "--truth",
             o.data_dir / "truth",
             *linkage_requirements,
         )
-        self.script(
+        self.tool(
             "research export",
-            "export_research.py",
+            "export-research",
             "--database",
             self.database,
             "--output",
@@ -302,9 +298,9 @@ class Build:
             self.release_id,
             *(["--require-production-key"] if o.target == "prod" else []),
         )
-        self.script(
+        self.tool(
             "data-quality report",
-            "quality_report.py",
+            "quality-report",
             "--database",
             self.database,
             "--output",

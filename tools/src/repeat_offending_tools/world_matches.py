@@ -18,13 +18,13 @@ Exit status 0: use DATA_DIR as it is; 10 (``GENERATE``): generate; 2: bad argume
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
 
 from justice_world import GENERATOR_VERSION
 from justice_world.ownership import MARKER_NAME, marker_problem
+from repeat_offending.world_manifest import ManifestError, parameters, read_manifest
 
 USE = 0
 GENERATE = 10
@@ -53,9 +53,10 @@ def parser() -> argparse.ArgumentParser:
 def mismatches(manifest: dict[str, object], args: argparse.Namespace) -> list[str]:
     """The parameters whose recorded value differs from the requested one, described. The parameters sit at
     the top level of the manifest or under a ``parameters`` key."""
-    recorded = manifest.get("parameters", manifest)
-    if not isinstance(recorded, dict):
-        return ["the manifest has no parameters"]
+    try:
+        recorded = parameters(manifest)
+    except ManifestError as problem:
+        return [str(problem)]
     wanted: dict[str, object] = {
         "people": args.people,
         "seed": args.seed,
@@ -85,33 +86,12 @@ def mismatches(manifest: dict[str, object], args: argparse.Namespace) -> list[st
     return problems
 
 
-def read_manifest(data_dir: Path) -> dict[str, object] | None:
-    """The parameters the generator recorded for DATA_DIR's world, or None when ``raw/`` is not a generated
-    world (no marker: an extract) or its manifest cannot be read."""
-    raw = data_dir / "raw"
-    if not (raw / MARKER_NAME).is_file():
-        return None
-    try:
-        manifest = json.loads((raw / "_manifest.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(manifest, dict):
-        return None
-    parameters = manifest.get("parameters", manifest)
-    return parameters if isinstance(parameters, dict) else None
-
-
 def world_problems(data_dir: Path, args: argparse.Namespace) -> list[str]:
     """Why the generated world in ``data_dir`` is not the requested one (empty when it is)."""
-    path = data_dir / "raw" / "_manifest.json"
-    if not path.is_file():
-        return [f"{path} is missing"]
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return [f"{path} is unreadable ({error})"]
-    if not isinstance(manifest, dict):
-        return [f"{path} is not a JSON object"]
+        manifest = read_manifest(data_dir / "raw")
+    except ManifestError as problem:
+        return [str(problem)]
     return mismatches(manifest, args)
 
 

@@ -3,7 +3,7 @@
 Every defect whose expected action is ``quarantine`` must be in ``audit.quarantine`` with the fitting reason;
 every ``clean`` defect must be cleaned and staged; at most 0.1% of the rows with no defect may be quarantined;
 and for every raw table raw rows = staged rows + quarantined rows. ``pytests/test_staging_against_truth.py``
-applies it to the test world and the world sweep (``repeat_offending.tools.sweep``) to every world it builds.
+applies it to the test world and the world sweep (``repeat_offending_tools.sweep``) to every world it builds.
 Only counts, table names and defect types are reported, never a row's values.
 """
 

@@ -15,13 +15,13 @@ Checks (exit 1 when one fails):
   ``--no-calibration-check``, e.g. on a small test world).
 
 Also reported, to show where the differences come from: the juvenile/adult split per quarter, rows quarantined
-in staging and records left out of the linked layer, linkage quality when `audit.linkage_quality` exists, and
+in staging and records left out of the linked layer, linkage quality when `evaluation.linkage_quality` exists, and
 the record-level agreement of the two cohorts (persons matched through `linked.person_links` and
 `truth/person_records.parquet`).
 
 Writes Markdown to stdout and DATA_DIR/reports/validate_derived.md, and JSON to validate_derived.json.
 
-Usage: python scripts/validate_derived.py --data-dir DATA_DIR [--database DATA_DIR/warehouse.duckdb]
+Usage: validate-derived --data-dir DATA_DIR [--database DATA_DIR/warehouse.duckdb]
        [--tolerance-pp 0.5] [--min-offenders 1000] [--pooled-tolerance-pp 1.0] [--quarters 8]
        [--no-calibration-check]
 """
@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from justice_world.truth_measures import cohort_relation
+from repeat_offending.world_manifest import MANIFEST_NAME, ManifestError, parameters, read_manifest
 
 # Published England and Wales figures (domain-research.md section 1.6) with the tolerance the issue sets, as
 # in pytests/test_calibration.py.
@@ -175,9 +176,11 @@ def _headlines(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, Headl
 
 def data_as_of(data_dir: Path) -> dt.date:
     """The world's extract date, from the truth's manifest (the generator's own folder), else the raw one's."""
-    for path in (data_dir / "truth" / "_manifest.json", data_dir / "raw" / "_manifest.json"):
-        if path.is_file():
-            return dt.date.fromisoformat(json.loads(path.read_text())["data_as_of"])
+    for folder in (data_dir / "truth", data_dir / "raw"):
+        try:
+            return dt.date.fromisoformat(str(parameters(read_manifest(folder))["data_as_of"]))
+        except (ManifestError, KeyError):
+            continue
     raise FileNotFoundError(f"no manifest with data_as_of in {data_dir / 'truth'} or {data_dir / 'raw'}")
 
 
@@ -246,12 +249,12 @@ def sources_of_difference(con: duckdb.DuckDBPyConnection) -> dict[str, list[tupl
 
 
 def linkage_quality(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    if not _table_exists(con, "audit", "linkage_quality"):
+    if not _table_exists(con, "evaluation", "linkage_quality"):
         return {}
     row = _one(
         con,
         """
-        select pairwise_precision, pairwise_recall from wh.audit.linkage_quality
+        select pairwise_precision, pairwise_recall from wh.evaluation.linkage_quality
         where scope = 'overall' and is_chosen_threshold
     """,
     )
@@ -489,7 +492,7 @@ def markdown(v: Validation) -> str:
         ]
     if v.linkage_quality:
         lines += [
-            f"Linkage quality at the chosen threshold (audit.linkage_quality): pairwise precision "
+            f"Linkage quality at the chosen threshold (evaluation.linkage_quality): pairwise precision "
             f"{v.linkage_quality['pairwise_precision']:.4f}, recall {v.linkage_quality['pairwise_recall']:.4f}.",
             "",
         ]
@@ -539,7 +542,7 @@ def _json(v: Validation) -> dict[str, object]:
     return payload
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="the world: its truth/ (skipped without one)")
     parser.add_argument("--database", type=Path, default=None, help="default: DATA_DIR/warehouse.duckdb")
@@ -549,7 +552,7 @@ def main() -> int:
     parser.add_argument("--quarters", type=int, default=8, help="latest complete quarters for calibration")
     parser.add_argument("--no-calibration-check", action="store_true", help="report the calibration ranges only")
     parser.add_argument("--report-dir", type=Path, default=None, help="default: DATA_DIR/reports")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     database = args.database or args.data_dir / "warehouse.duckdb"
     truth = args.data_dir / "truth"
     if not (truth / "index_events.parquet").exists():
@@ -559,7 +562,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 0
-    for needed in (database, truth / "_manifest.json"):
+    for needed in (database, truth / MANIFEST_NAME):
         if not needed.exists():
             print(f"validate_derived: {needed} is missing", file=sys.stderr)
             return 2

@@ -10,7 +10,7 @@ accented Latin), and times three versions of the expression over it in an in-mem
 - ``guarded``: the project's expression (Python only for non-ASCII values);
 - ``unguarded``: Python called for every value (what the guard avoids).
 
-Usage: python scripts/benchmark_name_standardisation.py [--rows 42600000] [--non-ascii-share 0.01]
+Usage: benchmark-name-standardisation [--rows 42600000] [--non-ascii-share 0.01]
        (42.6 million is the number of staged person records at national scale, 10 million people)
 """
 
@@ -27,8 +27,9 @@ from pathlib import Path
 import duckdb
 
 from repeat_offending.dbt_plugins.transliteration import FUNCTION_NAME, register
+from repeat_offending.project import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 DBT = str(Path(sys.executable).with_name("dbt"))
 NON_ASCII_NAMES = ("Иванов", "Παπαδόπουλος", "\uff33\uff2d\uff29\uff34\uff28", "Müller", "Ødegaard", "王")
 
@@ -73,12 +74,12 @@ def variants(expression: str) -> dict[str, str]:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=42_600_000)
     parser.add_argument("--non-ascii-share", type=float, default=0.01)
     parser.add_argument("--skip-unguarded", action="store_true", help="do not time Python on every value")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     con = duckdb.connect()
     register(con)

@@ -30,7 +30,7 @@ Design:
 Writes the report as Markdown to stdout and to REPORT_DIR/risk_model.md, and as JSON to
 REPORT_DIR/risk_model.json. Exits with 1 when the test AUC is below ``--min-auc`` (default 0.70).
 
-Usage: python scripts/risk_model.py --database DATA_DIR/dev.duckdb [--report-dir DATA_DIR/reports]
+Usage: risk-model --database DATA_DIR/dev.duckdb [--report-dir DATA_DIR/reports]
        [--test-quarters 8] [--train-quarters 20] [--min-auc 0.70]
 """
 
@@ -320,14 +320,14 @@ def markdown(report: RiskModelReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, required=True, help="the DuckDB warehouse (DATA_DIR/<target>.duckdb)")
     parser.add_argument("--report-dir", type=Path, default=None, help="default: a reports folder beside the database")
     parser.add_argument("--test-quarters", type=int, default=8)
     parser.add_argument("--train-quarters", type=int, default=20, help="0 = every quarter before the test set")
     parser.add_argument("--min-auc", type=float, default=0.70)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not args.database.exists():
         print(f"risk_model: no warehouse at {args.database}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ above 1 million people (national scale is 10 million) the figure is reported wit
 Memory: the warehouse's DuckDB connection is bounded by DUCKDB_MEMORY_LIMIT and the linkage model's own
 database by LINKAGE_MEMORY_LIMIT (see profiles.yml and models/linked/_linked__models.yml).
 
-Usage: python scripts/benchmark_linkage.py DATA_DIR [--target ci] [--limit-seconds 180] [--staged]
+Usage: benchmark-linkage DATA_DIR [--target ci] [--limit-seconds 180] [--staged]
        (--staged: the database already holds the seeds and staging models, e.g. from an earlier run)
 """
 
@@ -26,7 +26,10 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
+from repeat_offending.project import PROJECT_ROOT
+from repeat_offending.world_manifest import parameters, read_manifest
+
+ROOT = PROJECT_ROOT
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
@@ -56,13 +59,13 @@ def run(args: list[str], env: dict[str, str], timed: bool = False) -> tuple[floa
     return time.perf_counter() - started, max(samples, default=0)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--target", default="ci")
     parser.add_argument("--limit-seconds", type=float, default=180.0)
     parser.add_argument("--staged", action="store_true", help="skip dbt seed and the staging models")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()
     # A release target outside `release build` writes the file RELEASE_DATABASE names (profiles.yml).
     database = data_dir / "benchmark_linkage.duckdb"
@@ -77,7 +80,7 @@ def main() -> int:
         "--log-path",
         str(data_dir / "logs"),
     ]
-    manifest = json.loads((data_dir / "raw" / "_manifest.json").read_text())
+    manifest = parameters(read_manifest(data_dir / "raw"))
     if not args.staged:
         run(["seed", *common], env)
         run(["run", "--select", "staging", *common], env)

@@ -6,12 +6,12 @@ FIRST_YEAR 1995-2012; AS_OF 2012-2025; END_YEAR from the later of AS_OF's year a
 generator's constraints, to 2025), and for each, in its own DATA_DIR under ``--sweep-dir``:
 
 1. ``make build`` with the world's parameters (target ``ci``, dbt artefacts and logs in the world's folder),
-   which generates the world, runs ``dbt build`` and measures linkage (scripts/evaluate_linkage.py with
+   which generates the world, runs ``dbt build`` and measures linkage (`evaluate-linkage` with
    ``--require-precision``/``--require-recall``); its output goes to ``build.log``;
-2. staging against the injected defects (``repeat_offending.tools.truth_checks``);
-3. linkage precision and recall against the floors, from ``audit.linkage_quality`` (measured by
-   scripts/evaluate_linkage.py here when the build stopped before it);
-4. the derived layer against the truth (scripts/validate_derived.py): every complete cohort quarter with at
+2. staging against the injected defects (``repeat_offending_tools.truth_checks``);
+3. linkage precision and recall against the floors, from ``evaluation.linkage_quality`` (measured by
+   `evaluate-linkage` here when the build stopped before it);
+4. the derived layer against the truth (`validate-derived`): every complete cohort quarter with at
    least 1,000 true offenders within 0.5 percentage points.
 
 Every world's parameters and the command that replays it are printed before the first build. The results go
@@ -37,8 +37,9 @@ from pathlib import Path
 
 import duckdb
 
+from repeat_offending.project import PROJECT_ROOT
 from repeat_offending.release.layout import Layout
-from repeat_offending.tools.truth_checks import connect, staging_against_truth
+from repeat_offending_tools.truth_checks import connect, staging_against_truth
 
 PEOPLE = (2_000, 60_000)
 NOISE_RATE = (0.0, 0.3)
@@ -185,10 +186,10 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 def _linkage_quality(database: Path) -> tuple[float, float] | None:
     with duckdb.connect(str(database), read_only=True) as con:
-        if not _has_table(con, "audit", "linkage_quality"):
+        if not _has_table(con, "evaluation", "linkage_quality"):
             return None
         rows = con.execute(
-            "select pairwise_precision, pairwise_recall from audit.linkage_quality "
+            "select pairwise_precision, pairwise_recall from evaluation.linkage_quality "
             "where scope = 'overall' and is_chosen_threshold"
         ).fetchall()
     return (float(rows[0][0]), float(rows[0][1])) if rows else None
@@ -202,8 +203,7 @@ def _check_linkage(result: Result, data_dir: Path, database: Path, project: Path
         if linked:  # the build stopped before measuring linkage: measure it here
             subprocess.run(
                 [
-                    sys.executable,
-                    str(project / "scripts" / "evaluate_linkage.py"),
+                    str(Path(sys.executable).with_name("evaluate-linkage")),
                     *("--database", str(database), "--truth", str(data_dir / "truth"), "--chosen-threshold-only"),
                     *("--require-precision", str(args.min_precision), "--require-recall", str(args.min_recall)),
                 ],
@@ -221,8 +221,7 @@ def _check_derived(result: Result, data_dir: Path, database: Path, project: Path
     reports = data_dir / "reports"
     completed = subprocess.run(
         [
-            sys.executable,
-            str(project / "scripts" / "validate_derived.py"),
+            str(Path(sys.executable).with_name("validate-derived")),
             *("--data-dir", str(data_dir), "--database", str(database), "--report-dir", str(reports)),
             *("--tolerance-pp", str(args.tolerance_pp), "--min-offenders", str(args.min_offenders)),
             "--no-calibration-check",
@@ -343,7 +342,9 @@ def parser() -> argparse.ArgumentParser:
         help="people per world, a range LOW-HIGH drawn log-uniformly (default 2000-60000)",
     )
     ap.add_argument("--sweep-dir", type=Path, default=Path("data/sweep"), help="one DATA_DIR per world in it")
-    ap.add_argument("--project-dir", type=Path, default=Path.cwd(), help="the project (its Makefile); default .")
+    ap.add_argument(
+        "--project-dir", type=Path, default=PROJECT_ROOT, help="the project (its Makefile); default: this checkout"
+    )
     ap.add_argument("--min-precision", type=float, default=0.995, help="linkage floor (default %(default)s)")
     ap.add_argument("--min-recall", type=float, default=0.99, help="linkage floor (default %(default)s)")
     ap.add_argument("--tolerance-pp", type=float, default=0.5, help="derived vs truth (default %(default)s)")

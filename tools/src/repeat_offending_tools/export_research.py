@@ -9,12 +9,21 @@ the output folder (``DATA_DIR/releases/<release id>/research/`` in ``make build`
 - ``README.md``: the researchers' guide (docs/research_guide.md) with the extract's facts (the release it
   comes from, tables, rows, data as of, key) prepended.
 
-Files this script wrote before (``*.parquet`` and the three documents) are replaced; nothing else is touched.
-The script also checks which key made the pseudonyms: when it is the public development key (no
-RESEARCH_PSEUDONYM_KEY at build time), the README says so in capitals, and the export fails with
-``--require-production-key`` (which ``release build`` passes for the ``prod`` target).
+Files this command wrote before (``*.parquet`` and the three documents) are replaced; nothing else is touched.
 
-Usage: python scripts/export_research.py --database DATA_DIR/warehouse.duckdb --output FOLDER
+The pseudonyms are dbt's (``macros/research/``): nothing here hashes anything. Which key made them is what
+dbt decided when it built the models: the key in RESEARCH_PSEUDONYM_KEY when set (handed to DuckDB by the
+dbt plugin ``repeat_offending.dbt_plugins.research_pseudonym_key``), else the public development key (a
+compilation error on ``prod``). The export runs in the environment of the build (``release build`` runs both)
+and reads that same variable with the plugin's own function. With the development key, the README says so in
+capitals, and ``--require-production-key`` (passed by ``release build`` for the ``prod`` target) fails.
+
+What the export checks before anything leaves: every research model is contracted (an enforced contract, so
+its columns are exactly the documented ones, checked by dbt at build time) and declares no personal data (no
+column marked ``contains_pii``, and ``meta.contains_pii: false`` on the model); it exports only models of
+``models/research/``.
+
+Usage: export-research --database DATA_DIR/warehouse.duckdb --output FOLDER
        [--manifest target/manifest.json] [--guide docs/research_guide.md] [--release-id ID]
        [--require-production-key]
 
@@ -25,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -37,11 +44,11 @@ from typing import Any
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from repeat_offending.dbt_plugins.research_pseudonym_key import pseudonym_key
+from repeat_offending.project import PROJECT_ROOT
+
 DEFAULT_MANIFEST = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
 """The manifest of the last dbt invocation: in DBT_TARGET_PATH when dbt was told to write there."""
-DEVELOPMENT_KEY = "insecure-development-key-do-not-use"
-"""The public key of dev and ci builds (macro research_pseudonym_development_key)."""
 DOCUMENTS = ("data_dictionary.csv", "data_dictionary.md", "README.md")
 
 
@@ -76,14 +83,41 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+class ExportRefusedError(SystemExit):
+    """A research model that must not leave as it is; the message says which and why."""
+
+
+def _is_pii(column_or_node: dict[str, Any]) -> object:
+    meta = {**(column_or_node.get("meta") or {}), **((column_or_node.get("config") or {}).get("meta") or {})}
+    return meta.get("contains_pii")
+
+
+def safety_problems(node: dict[str, Any]) -> list[str]:
+    """Why a research model must not be exported (empty when it may): it must be contracted (dbt then
+    guarantees its columns are the documented ones) and declare no personal data."""
+    problems = []
+    if not (node.get("config") or {}).get("contract", {}).get("enforced"):
+        problems.append("has no enforced contract")
+    if _is_pii(node) is not False:
+        problems.append("does not declare meta.contains_pii: false")
+    marked = [name for name, column in (node.get("columns") or {}).items() if _is_pii(column)]
+    if marked:
+        problems.append(f"has columns marked contains_pii: {marked}")
+    return problems
+
+
 def research_tables(manifest: dict[str, Any]) -> list[Table]:
-    """The research models of the manifest, by name, with their documented columns in YAML order."""
+    """The research models of the manifest, by name, with their documented columns in YAML order; refuses
+    (ExportRefusedError) a model that is not contracted or declares personal data."""
     tables = []
     for node in manifest["nodes"].values():
         if node.get("resource_type") != "model" or node.get("package_name") != "repeat_offending":
             continue
         if node.get("original_file_path", "").split("/")[:2] != ["models", "research"]:
             continue
+        problems = safety_problems(node)
+        if problems:
+            raise ExportRefusedError(f"export-research: {node['name']} " + "; ".join(problems) + ": nothing exported")
         columns = tuple(
             Column(name, str(column.get("data_type") or ""), one_line(column.get("description", "")))
             for name, column in node.get("columns", {}).items()
@@ -93,20 +127,11 @@ def research_tables(manifest: dict[str, Any]) -> list[Table]:
     return sorted(tables, key=lambda table: table.name)
 
 
-def pseudonym_key_kind(con: duckdb.DuckDBPyConnection) -> str:
-    """`development` when the pseudonyms were made with the public development key, `secret` when not,
-    `unknown` when it cannot be told (no person to check against)."""
-    try:
-        row = con.execute("select person_id from derived.offender_histories order by person_id limit 1").fetchone()
-    except duckdb.Error:
-        return "unknown"
-    if row is None:
-        return "unknown"
-    development = hmac.new(DEVELOPMENT_KEY.encode(), str(row[0]).encode(), hashlib.sha256).hexdigest()
-    found = con.execute(
-        "select count(*) from research.offender_histories where pseudonymous_person_id = ?", [development]
-    ).fetchone()
-    return "development" if found and found[0] else "secret"
+def pseudonym_key_kind() -> str:
+    """`secret` when the build had a key in RESEARCH_PSEUDONYM_KEY, `development` when dbt used the public
+    development key: the rule of the macro ``research_pseudonym_key()``, read through the dbt plugin that
+    hands the key to DuckDB. Valid in the environment the research models were built in."""
+    return "development" if pseudonym_key() is None else "secret"
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -130,7 +155,7 @@ def write_dictionary(tables: list[Table], output: Path) -> list[Path]:
     lines = [
         "# Research extract: data dictionary",
         "",
-        "Generated from the dbt manifest by scripts/export_research.py: every column of every table, with its",
+        "Generated from the dbt manifest by `export-research`: every column of every table, with its",
         "type and definition. See README.md for how the extract is made and what is not in it.",
         "",
     ]
@@ -163,7 +188,7 @@ def write_readme(guide: Path, output: Path, summary: ExportSummary) -> Path:
         + {
             "development": "the public, insecure development key (not secret)",
             "secret": "a key set in RESEARCH_PSEUDONYM_KEY at build time, not the development key",
-        }.get(summary.key, "unknown (no person to check the pseudonyms against)"),
+        }.get(summary.key, "unknown (not told which key the build used)"),
         "- Tables:",
         *(f"  - `{name}.parquet`: {rows:,} rows" for name, rows in summary.tables.items()),
         "- Data dictionary: `data_dictionary.md` (also `data_dictionary.csv`)",
@@ -188,27 +213,21 @@ def export_research(
     """Export every research model of the manifest from the warehouse into ``output``."""
     tables = research_tables(json.loads(manifest_path.read_text(encoding="utf-8")))
     if not tables:
-        raise SystemExit(f"export_research: no research model in {manifest_path}")
+        raise SystemExit(f"export-research: no research model in {manifest_path}")
     output.mkdir(parents=True, exist_ok=True)
     for stale in [*output.glob("*.parquet"), *(output / name for name in DOCUMENTS)]:
         stale.unlink(missing_ok=True)
     summary = ExportSummary(release_id=release_id)
     con = duckdb.connect(str(database), read_only=True)
     try:
-        summary.key = pseudonym_key_kind(con)
+        summary.key = pseudonym_key_kind()
         summary.data_as_of = data_as_of(con)
         if summary.key == "development" and require_production_key:
             raise SystemExit(
-                "export_research: the research tables were pseudonymised with the insecure development key; "
+                "export-research: the research tables were pseudonymised with the insecure development key; "
                 "rebuild them with RESEARCH_PSEUDONYM_KEY set before exporting"
             )
         for table in tables:
-            exported = [row[0] for row in con.execute(f"describe {table.relation}").fetchall()]
-            documented = [column.name for column in table.columns]
-            if exported != documented:
-                raise SystemExit(
-                    f"export_research: {table.relation} has columns {exported}, its documentation {documented}"
-                )
             path = output / f"{table.name}.parquet"
             con.execute(
                 f"copy (select * from {table.relation} order by all) to '{path}' (format parquet, compression zstd)"
@@ -222,8 +241,8 @@ def export_research(
     return summary
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="export-research", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--database", type=Path, required=True, help="the warehouse (a release's DuckDB file)")
     parser.add_argument("--output", type=Path, required=True, help="the export folder (the release's research/)")
     parser.add_argument("--release-id", default=None, help="the release the export comes from (README)")
@@ -234,7 +253,7 @@ def main() -> int:
         action="store_true",
         help="fail when the pseudonyms were made with the development key (release build: the prod target)",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     summary = export_research(
         args.database,
         args.output,
@@ -244,11 +263,11 @@ def main() -> int:
         release_id=args.release_id,
     )
     for name, rows in summary.tables.items():
-        print(f"export_research: {name}.parquet {rows:>12,} rows")
-    print(f"export_research: {len(summary.files)} files in {args.output} (data as of {summary.data_as_of})")
+        print(f"export-research: {name}.parquet {rows:>12,} rows")
+    print(f"export-research: {len(summary.files)} files in {args.output} (data as of {summary.data_as_of})")
     if summary.key == "development":
         print(
-            "export_research: WARNING: pseudonyms made with the insecure development key (RESEARCH_PSEUDONYM_KEY "
+            "export-research: WARNING: pseudonyms made with the insecure development key (RESEARCH_PSEUDONYM_KEY "
             "unset); not for release",
             file=sys.stderr,
         )
