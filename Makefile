@@ -220,14 +220,14 @@ evaluate-project: venv ## dbt-project-evaluator on the project, in a throwaway f
 	if ! $(DBT) build "$${evaluator[@]}" --select package:dbt_project_evaluator package:project_evaluation; then \
 		if [[ -f "$$database" ]]; then \
 			echo "== dbt-project-evaluator findings not in $$exceptions:"; \
-			$(PY) project_evaluation/findings.py list "$$database"; \
+			$(VENV)/bin/project-evaluation list "$$database"; \
 		fi; \
 		exit 1; \
 	fi; \
 	echo "== are the exceptions still needed? the rules again, without them"; \
-	$(PY) project_evaluation/findings.py clear "$$database"; \
+	$(VENV)/bin/project-evaluation clear "$$database"; \
 	$(DBT) --quiet run "$${evaluator[@]}" --select "package:dbt_project_evaluator,fct_*"; \
-	$(PY) project_evaluation/findings.py stale "$$database" "$$exceptions"
+	$(VENV)/bin/project-evaluation stale "$$database" "$$exceptions"
 
 lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(SQLFLUFF) lint models macros tests analyses snapshots

@@ -279,8 +279,8 @@ def test_a_copy_without_the_packages_parses(tmp_path: Path) -> None:
 
 
 def _findings(*args: str) -> subprocess.CompletedProcess[str]:
-    script = PROJECT_ROOT / "project_evaluation" / "findings.py"
-    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, check=False)
+    command = Path(sys.executable).with_name("project-evaluation")
+    return subprocess.run([str(command), *args], capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_the_evaluation_report_lists_findings_and_fails_on_a_stale_exception(tmp_path: Path) -> None:

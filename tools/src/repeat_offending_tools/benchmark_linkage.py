@@ -7,7 +7,7 @@ sampled every 0.2 s. Prints a Markdown table and checks the target (1 million pe
 above 1 million people (national scale is 10 million) the figure is reported without a target.
 
 Memory: the warehouse's DuckDB connection is bounded by DUCKDB_MEMORY_LIMIT and the linkage model's own
-database by LINKAGE_MEMORY_LIMIT (see profiles.yml and models/linked/_linked__models.yml).
+database by LINKAGE_MEMORY_LIMIT (see profiles.yml and models/linkage/_linkage__models.yml).
 
 Usage: benchmark-linkage DATA_DIR [--target ci] [--limit-seconds 180] [--staged]
        (--staged: the database already holds the seeds and staging models, e.g. from an earlier run)

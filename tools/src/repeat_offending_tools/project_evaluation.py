@@ -1,11 +1,11 @@
 """What `make evaluate-project` reports from dbt-project-evaluator's throwaway database.
 
-    python project_evaluation/findings.py list DATABASE
+    project-evaluation list DATABASE
         prints every finding the evaluator's rules (its ``fct_*`` tables, coverage aside) kept after the
         exceptions: those are what failed the evaluation.
-    python project_evaluation/findings.py clear DATABASE
+    project-evaluation clear DATABASE
         empties the exceptions seed's table, so that the rules rebuilt next keep every finding;
-    python project_evaluation/findings.py stale DATABASE EXCEPTIONS_CSV
+    project-evaluation stale DATABASE EXCEPTIONS_CSV
         after the rules were rebuilt so: prints every exception row that matches no finding
         (stale: remove it) and exits 1 if there is one.
 
@@ -64,7 +64,8 @@ def stale_exceptions(database: Path, exceptions: Path) -> list[dict[str, str]]:
     return stale
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     if len(argv) == 2 and argv[0] == "list":
         return list_findings(Path(argv[1]))
     if len(argv) == 2 and argv[0] == "clear":
@@ -82,4 +83,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())
