@@ -7,7 +7,8 @@ Steps, each a process of its own (dbt's lines and the tools' lines are printed a
    ``data_as_of`` (a stale source fails the build, a lagging one warns; ``target/sources.json``);
 2. linkage quality against the ground truth (skipped without ``truth/``), the research export, the
    data-quality report, all into ``releases/<id>/``;
-3. the build's record in the ledger and ``dbt run --select audit__release``; ``dbt docs generate``;
+3. the build's record in the ledger and ``dbt run --select audit__release``; ``dbt docs generate`` and the
+   methodology page beside it;
 4. the file is checkpointed and made read-only, then published (``publish.publish``); old releases beyond
    ``releases_to_keep`` are removed.
 
@@ -39,7 +40,7 @@ from typing import Any
 
 import duckdb
 
-from repeat_offending.release import ledger
+from repeat_offending.release import ledger, methodology
 from repeat_offending.release.layout import Layout, ReleaseError, raw_extract_date, release_id
 from repeat_offending.release.lock import INHERITED_FD, build_lock
 from repeat_offending.release.publish import prune, publish
@@ -324,6 +325,8 @@ class Build:
         )
         self.dbt("dbt run audit.release", "run", "--select", "audit__release_events", "audit__release", step="release")
         self.dbt("dbt docs generate", "docs", "generate", "--static", step="docs")
+        # The definitions the docs cite, beside them (the overview links methodology.html).
+        methodology.write(self.target_path, release_id=self.release_id)
         # The release's run results are those of its build, as they would be after a plain `dbt build`.
         shutil.copy2(self.step_results("build"), self.target_path / RUN_RESULTS)
         self.seal()
