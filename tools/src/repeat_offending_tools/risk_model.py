@@ -53,18 +53,10 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-NEEDS = (
-    "accommodation_need",
-    "education_employment_need",
-    "finance_need",
-    "relationships_need",
-    "lifestyle_need",
-    "drugs_need",
-    "alcohol_need",
-    "emotional_wellbeing_need",
-    "thinking_behaviour_need",
-    "attitudes_need",
-)
+from repeat_offending.project import assessment_need_columns
+
+# The ten criminogenic needs of the assessment, from their seed (the one list SQL reads too).
+NEEDS = tuple(assessment_need_columns())
 NUMERIC_FEATURES = (
     "age_at_index",
     "log_previous_offences",
