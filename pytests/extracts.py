@@ -25,9 +25,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from justice_world.ownership import MARKER_NAME
+from repeat_offending.project import PROJECT_ROOT
 from repeat_offending.release.layout import Layout
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 

@@ -12,9 +12,10 @@ import pytest
 
 from extracts import checksums
 from justice_world.ownership import MARKER_NAME, check_owned, is_generated, marker_problem, write_marker
+from repeat_offending.project import PROJECT_ROOT
 
 GENERATE = str(Path(sys.executable).with_name("generate"))
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 
 def _generate(data_dir: Path) -> subprocess.CompletedProcess[str]:

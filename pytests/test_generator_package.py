@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from justice_world import reference_areas
+from repeat_offending.project import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RUNTIME_SRC = PROJECT_ROOT / "src"
 GENERATOR_ROOT = PROJECT_ROOT / "generator"
 GENERATOR_SRC = GENERATOR_ROOT / "src"

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from repeat_offending.project import dbt_var
+from repeat_offending.project import dbt_var, layers
 from repeat_offending_tools import quality_report as report
 
 SECTIONS = (
@@ -22,22 +22,8 @@ SECTIONS = (
     "Test results of the last run",
     "Column profiles of the public models",
 )
-LAYERS = {
-    "reference",
-    "staging",
-    "staging_checks",
-    "linkage",
-    "linked",
-    "linked_checks",
-    "derived",
-    "derived_int",
-    "publication",
-    "publication_int",
-    "research",
-    "audit",
-    "snapshots",
-    "other",
-}
+# What audit_layer may return: a schema of var layers (every `stg_*` schema as `staging`), or `other`.
+LAYERS = {"staging" if "*" in schema else schema for layer in layers() for schema in layer.schemas} | {"other"}
 HOOK_TABLES = ("test_results", "row_counts", "column_profiles")
 
 

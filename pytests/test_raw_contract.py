@@ -46,8 +46,6 @@ from repeat_offending.dbt_plugins.raw_files import (
 )
 from repeat_offending_tools import write_sources_yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
 # Identity columns short enough to occur anywhere by chance (codes), left out of the identifying values.
 CODE_COLUMNS = frozenset(
     {"sex", "gender", "ethnicity", "ethnicity_code", "self_defined_ethnicity", "officer_ethnicity"}

@@ -19,8 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from extracts import copy_extract, read_raw, write_raw
+from repeat_offending.project import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 DAY = 24 * 3600
 

@@ -25,8 +25,9 @@ from justice_world import config as world_config
 from justice_world.config import WorldConfig
 from justice_world.raw_schema import DATE_FORMATS, TABLES, Table
 from justice_world.writer import TRUTH_FILES, generate
+from repeat_offending.project import PROJECT_ROOT
 
-PROJECT_SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+PROJECT_SEEDS_DIR = PROJECT_ROOT / "seeds"
 """The dbt project's seeds folder, which the generator is given (``generate --seeds-dir``)."""
 SEEDS_DIR = PROJECT_SEEDS_DIR / "reference"
 
