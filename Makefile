@@ -24,7 +24,10 @@ DBT = $(VENV)/bin/dbt
 SQLFLUFF = $(VENV)/bin/sqlfluff
 YAMLLINT = $(VENV)/bin/yamllint
 RUFF = $(VENV)/bin/ruff
+BOUNCER = $(VENV)/bin/dbt-bouncer
 STAMP = $(VENV)/.installed
+# The dbt packages (packages.yml: vendored, local), installed by `dbt deps` from package-lock.yml, offline.
+DEPS_STAMP = dbt_packages/.installed
 
 # --- the world -----------------------------------------------------------------------------------------
 PEOPLE ?= 200000
@@ -84,8 +87,8 @@ TEST_SWEEP_PEOPLE ?= 2000-4000
 WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-year $(END_YEAR) \
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
-.PHONY: help venv system-deps generate data build release-build releases publish dev parse rules lint pytest test \
-	test-world test-sweep sweep docs docs-serve slim-ci clean
+.PHONY: help venv system-deps generate data build release-build releases publish dev parse rules evaluate-project \
+	lint pytest test test-world test-sweep sweep docs docs-serve slim-ci clean
 
 help: ## List the targets
 	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET"
@@ -93,7 +96,7 @@ help: ## List the targets
 	@grep -E '^[a-z][a-z_-]*:.*## ' Makefile | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
 # --- environment ---------------------------------------------------------------------------------------
-venv: $(STAMP) ## Create .venv and install the pinned requirements and the project (only when they change)
+venv: $(STAMP) $(DEPS_STAMP) ## Create .venv, install the pinned requirements, the project and its dbt packages (when they change)
 
 $(PY):
 	@# Debian splits venv/ensurepip out of the interpreter package: install it when root, else say which.
@@ -108,9 +111,14 @@ $(PY):
 	fi
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt pyproject.toml | $(PY)
+$(STAMP): requirements.txt pyproject.toml $(wildcard */pyproject.toml) | $(PY)
 	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
-	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e .
+	$(PY) -m pip install --disable-pip-version-check --quiet --no-deps -e . -e generator -e tools
+	touch $@
+
+$(DEPS_STAMP): packages.yml package-lock.yml | $(STAMP)
+	@# The lock pins the packages: dbt deps installs them without resolving (vendor/VENDORED.md).
+	$(DBT) deps --profiles-dir .
 	touch $@
 
 system-deps: ## Install what the tests need beyond Python (Debian's chromium, as root) or say what is missing
@@ -127,10 +135,10 @@ system-deps: ## Install what the tests need beyond Python (Debian's chromium, as
 
 # --- data ----------------------------------------------------------------------------------------------
 generate: venv ## Generate the synthetic world into DATA_DIR (always; refuses a raw/ or truth/ it did not write)
-	$(VENV)/bin/generate $(WORLD_ARGS) --data-dir "$$DATA_DIR"
+	$(VENV)/bin/generate $(WORLD_ARGS) --seeds-dir seeds --data-dir "$$DATA_DIR"
 
 data: venv ## Generate a world if DATA_DIR has none (or, given world parameters, another); an extract is used as it is
-	@status=0; $(PY) scripts/world_matches.py --data-dir "$$DATA_DIR" $(WORLD_ARGS) \
+	@status=0; $(VENV)/bin/world-matches --data-dir "$$DATA_DIR" $(WORLD_ARGS) \
 		$(if $(WORLD_REQUESTED),--requested) || status=$$?; \
 	case $$status in \
 		0) ;; \
@@ -170,11 +178,18 @@ dev: venv ## Build SELECT into DATA_DIR/dev.duckdb, reading everything else from
 		$(DBT) build --profiles-dir . --target dev --select +$(SELECT); \
 	fi
 
-parse: venv ## dbt parse, failing on any deprecation warning
-	@mkdir -p "$(TARGET_PATH)"
-	$(DBT) parse $(DBT_FLAGS) --no-partial-parse --warn-error-options '{"error": ["Deprecations"]}' \
-		2>&1 | tee "$(TARGET_PATH)/parse.log"
-	@if grep -qi 'deprecat' "$(TARGET_PATH)/parse.log"; then echo "dbt parse reported a deprecation" >&2; exit 1; fi
+parse: venv ## dbt parse, failing on any warning dbt prints (deprecations, macro docs, configs, ...)
+	@# The warnings and errors go to a JSON log of this parse only, so that all of them are listed, not just the
+	@# first (--warn-error would stop at it), including those dbt logs without raising (notes at warn level).
+	@mkdir -p "$(TARGET_PATH)/parse_log"
+	@rm -f "$(TARGET_PATH)/parse_log/dbt.log"
+	$(DBT) parse $(DBT_FLAGS) --no-partial-parse --log-path "$(TARGET_PATH)/parse_log" \
+		--log-format-file json --log-level-file warn 2>&1 | tee "$(TARGET_PATH)/parse.log"
+	@$(PY) -c 'import json, sys; \
+		found = [json.loads(line)["info"] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]; \
+		[print("dbt parse " + e["level"] + ": " + e["name"] + ": " + e["msg"], file=sys.stderr) for e in found]; \
+		sys.exit("dbt parse printed %d warning(s) or error(s): the parse gate allows none" % len(found) if found else 0)' \
+		"$(TARGET_PATH)/parse_log/dbt.log"
 
 docs: venv ## Say where the published release's docs and data-quality report are (every build writes them)
 	@target=$$($(VENV)/bin/release show --data-dir "$$DATA_DIR" --field target) && \
@@ -188,9 +203,31 @@ slim-ci: venv ## Build only what changed against BASE (default origin/main or ma
 	DATA_DIR="$(TEST_DATA_DIR)" PEOPLE=$(TEST_PEOPLE) scripts/slim_ci.sh $(BASE)
 
 # --- quality -------------------------------------------------------------------------------------------
-rules: parse ## The dbt-project-evaluator rules we adopt, checked on target/manifest.json
-	$(PY) scripts/check_project_rules.py --manifest "$(TARGET_PATH)/manifest.json" \
-		--exceptions project_rules_exceptions.yml
+rules: parse ## The project's rules (dbt-bouncer, dbt-bouncer.yml) on the parse's manifest; exceptions with reasons only
+	@# dbt-bouncer.yml reads target/ (bouncer has no option for another folder).
+	@if [[ "$(TARGET_PATH)" != target ]]; then echo "make rules reads target/: run it with TARGET_PATH=target" >&2; exit 2; fi
+	$(BOUNCER) run --config-file dbt-bouncer.yml --baseline bouncer_exceptions.json
+
+evaluate-project: venv ## dbt-project-evaluator on the project, in a throwaway file; fails on a finding not in its exceptions
+	@# The evaluator's models (the project's graph as tables) and tests, enabled by var project_evaluation, with
+	@# the exceptions seed of project_evaluation/; nothing reads data. Its own target folder and database. Then
+	@# its rules again without the exceptions: an exception that matches no finding is stale and fails too.
+	@rm -rf "$(TARGET_PATH)/project_evaluation" && mkdir -p "$(TARGET_PATH)/project_evaluation"
+	@database="$$(realpath -m "$(TARGET_PATH)/project_evaluation/project_evaluation.duckdb")"; \
+	exceptions=project_evaluation/seeds/dbt_project_evaluator_exceptions.csv; \
+	export PROJECT_EVALUATION_DATABASE="$$database" DBT_TARGET_PATH="$(TARGET_PATH)/project_evaluation"; \
+	evaluator=(--profiles-dir . --target project_evaluation --vars '{project_evaluation: true}'); \
+	if ! $(DBT) build "$${evaluator[@]}" --select package:dbt_project_evaluator package:project_evaluation; then \
+		if [[ -f "$$database" ]]; then \
+			echo "== dbt-project-evaluator findings not in $$exceptions:"; \
+			$(VENV)/bin/project-evaluation list "$$database"; \
+		fi; \
+		exit 1; \
+	fi; \
+	echo "== are the exceptions still needed? the rules again, without them"; \
+	$(VENV)/bin/project-evaluation clear "$$database"; \
+	$(DBT) --quiet run "$${evaluator[@]}" --select "package:dbt_project_evaluator,fct_*"; \
+	$(VENV)/bin/project-evaluation stale "$$database" "$$exceptions"
 
 lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(SQLFLUFF) lint models macros tests analyses snapshots
@@ -207,7 +244,7 @@ test-world: venv ## Build and test everything on a small world in its own DATA_D
 test-sweep: venv ## The world sweep on two small random worlds (fresh seeds each run, printed for replay)
 	$(MAKE) sweep SWEEP_WORLDS=$(TEST_SWEEP_WORLDS) SWEEP_ARGS="--people $(TEST_SWEEP_PEOPLE) $(SWEEP_ARGS)"
 
-test: system-deps lint parse rules test-world pytest test-sweep ## Everything CI checks (installs chromium as root)
+test: system-deps lint parse rules evaluate-project test-world pytest test-sweep ## Everything CI checks (installs chromium as root)
 
 sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth; table in data/sweep/sweep.md
 	$(VENV)/bin/sweep --worlds $(SWEEP_WORLDS) --sweep-dir "$(SWEEP_DIR)" $(SWEEP_ARGS)
@@ -216,10 +253,10 @@ sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth
 .PHONY: validate risk-model
 
 validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
-	$(PY) scripts/validate_derived.py --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"
+	$(VENV)/bin/validate-derived --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"
 
 risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inputs: AUC, calibration (after build)
-	$(PY) scripts/risk_model.py --database "$$DATA_DIR/warehouse.duckdb" --report-dir "$$DATA_DIR/reports"
+	$(VENV)/bin/risk-model --database "$$DATA_DIR/warehouse.duckdb" --report-dir "$$DATA_DIR/reports"
 
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache

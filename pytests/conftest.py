@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from releases import Scenario, run_scenario
+from repeat_offending.project import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 # What a copy of the dbt project needs; everything else (data, target, venv, git) is left behind.

@@ -24,10 +24,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from justice_world.ownership import MARKER_NAME
+from repeat_offending.project import PROJECT_ROOT
 from repeat_offending.release.layout import Layout
-from repeat_offending.synthetic.ownership import MARKER_NAME
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 

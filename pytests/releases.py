@@ -32,10 +32,10 @@ from pathlib import Path
 import duckdb
 
 from extracts import PROJECT_ROOT, copy_extract, make_build
+from justice_world.ownership import MARKER_NAME
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
 from repeat_offending.release.lock import build_lock
-from repeat_offending.synthetic.ownership import MARKER_NAME
 
 PEOPLE = 3000
 SEED = 1
@@ -77,6 +77,7 @@ def _generate(folder: Path, as_of: str) -> Path:
         [
             str(Path(sys.executable).with_name("generate")),
             *("--people", str(PEOPLE), "--seed", str(SEED), "--as-of", as_of, "--data-dir", str(folder)),
+            *("--seeds-dir", str(PROJECT_ROOT / "seeds")),
         ],
         check=True,
         capture_output=True,

@@ -1,7 +1,7 @@
 """Calibration: a default-sized world (200,000 people, seed 1) lands near the published England and Wales
 proven reoffending figures (SOURCE_SYSTEMS.md "Realism targets", METHODOLOGY.md section 2).
 
-The measures are computed from the ground truth alone (``repeat_offending.synthetic.calibration``, an
+The measures are computed from the ground truth alone (``justice_world.calibration``, an
 implementation of METHODOLOGY section 2 over truth/): raw/ is deleted before they are computed. They pool the
 latest 8 complete cohort quarters. Generating the world takes 10-25 seconds; the test runs in ``make test``
 (the ``slow`` marker is informational, nothing deselects it).
@@ -16,7 +16,7 @@ import shutil
 import duckdb
 import pytest
 
-from repeat_offending.synthetic.calibration import BANDS, calibration_measures
+from justice_world.calibration import BANDS, calibration_measures
 from world_helpers import World, generate_world
 
 PEOPLE = 200_000

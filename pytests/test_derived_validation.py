@@ -1,7 +1,7 @@
-"""derived.proven_reoffending against proven reoffending recomputed from the ground truth (scripts/validate_derived.py).
+"""derived.proven_reoffending against proven reoffending recomputed from the ground truth (`validate-derived`).
 
 On the small world `make test` builds: the generator's independent implementation of METHODOLOGY section 2
-(`repeat_offending.synthetic.truth_measures`) and the warehouse must agree but for quarantine and linkage. Every
+(`justice_world.truth_measures`) and the warehouse must agree but for quarantine and linkage. Every
 complete cohort quarter with at least 1,000 offenders must be within 0.5 percentage points (the small world has
 none, so the check is vacuous there: `make validate` applies it to the default world); pooled over all complete
 quarters, since the test world is small, the rates must be within 1 point; and record by record, the two
@@ -10,7 +10,6 @@ cohorts must be almost the same people with the same index events and outcomes.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -18,23 +17,14 @@ from types import ModuleType
 
 import pytest
 
-from conftest import PROJECT_ROOT
+from repeat_offending_tools import validate_derived as validate_derived_module
 
-SCRIPT = PROJECT_ROOT / "scripts" / "validate_derived.py"
-
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("validate_derived", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["validate_derived"] = module
-    spec.loader.exec_module(module)
-    return module
+COMMAND = Path(sys.executable).with_name("validate-derived")
 
 
 @pytest.fixture(scope="module")
 def validate_derived() -> ModuleType:
-    return _load_script()
+    return validate_derived_module
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +71,10 @@ def test_cohorts_agree_record_by_record(validation) -> None:
     assert agreement["same_is_reoffender"] >= 0.995 * matched, agreement
 
 
-def test_script_passes_and_writes_its_report(built_world: Path, tmp_path: Path) -> None:
+def test_the_command_passes_and_writes_its_report(built_world: Path, tmp_path: Path) -> None:
     result = subprocess.run(
         [
-            sys.executable,
-            str(SCRIPT),
+            str(COMMAND),
             "--data-dir",
             str(built_world),
             "--database",

@@ -73,3 +73,20 @@ def test_the_lineage_graph_renders_and_is_saved(static_docs: Path, built_world: 
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     render(lineage, tmp_path / "profile2", f"--screenshot={screenshot}", "--window-size=1600,1000")
     assert screenshot.exists() and screenshot.stat().st_size > 20_000
+
+
+def test_the_docs_the_quality_report_and_the_methodology_link_each_other(static_docs: Path, tmp_path: Path) -> None:
+    """From the docs overview to the data-quality report and the methodology page, and back: every link a
+    reader follows resolves to a file of the release's target folder, and that page renders."""
+    dom = render(f"{static_docs.as_uri()}#!/overview", tmp_path / "profile", "--dump-dom").stdout
+    target = static_docs.parent
+    pages = {"data_quality_report.html": "Data-quality report", "methodology.html": "Methodology"}
+    for name, heading in pages.items():
+        assert f'href="{name}"' in dom, f"the overview does not link {name}"
+        page = target / name
+        assert page.exists(), f"{name} is not beside the docs in {target}"
+        rendered = render(page.as_uri(), tmp_path / f"profile-{name}", "--dump-dom").stdout
+        assert heading in rendered
+        assert 'href="static_index.html"' in rendered, f"{name} has no link back to the docs"
+    methodology = render((target / "methodology.html").as_uri(), tmp_path / "profile-m", "--dump-dom").stdout
+    assert "Proven reoffending" in methodology and "Disclosure" in methodology

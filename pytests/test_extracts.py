@@ -7,18 +7,21 @@ Each case runs `make build` (target ci, dbt's artefacts inside the copy) on a co
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
-from conftest import PROJECT_ROOT
-from extracts import BuildResult, checksums, copy_extract, make_build, public_table_differences
-from repeat_offending.synthetic import GENERATOR_VERSION
-from repeat_offending.synthetic.ownership import MARKER_NAME, is_generated
+from extracts import BuildResult, checksums, copy_extract, make_build, public_table_differences, read_raw, write_raw
+from justice_world import GENERATOR_VERSION
+from justice_world.ownership import MARKER_NAME, is_generated
+from repeat_offending.release import ledger
+from repeat_offending.release.layout import Layout
 
 EXTRACT_LINE = "has no generator marker (_generated_by.json): building it as an extract, as it is, read only"
 
@@ -56,11 +59,58 @@ def test_without_truth_the_truth_based_steps_are_skipped_and_the_rest_runs(
     bare_extract: tuple[BuildResult, dict[str, str]],
 ) -> None:
     result, _ = bare_extract
-    assert "evaluate_linkage: skipped: no ground truth" in result.output
-    assert "linkage_quality" not in _tables(result.warehouse, "audit")
+    assert "evaluate-linkage: skipped: no ground truth" in result.output
+    assert "linkage_quality" not in _tables(result.warehouse, "evaluation")
     assert (result.release_folder / "research" / "README.md").exists()
     assert (result.release_folder / "reports" / "data_quality_report.html").exists()
     assert (result.release_folder / "target" / "catalog.json").exists()
+
+
+def test_the_release_keeps_the_run_results_of_its_build_and_its_source_freshness(
+    bare_extract: tuple[BuildResult, dict[str, str]],
+) -> None:
+    """target/run_results.json is dbt build's (not docs generate's or the audit.release run's), every dbt
+    step's run results are kept, and source freshness ran against data_as_of and is in the ledger."""
+    result, _ = bare_extract
+    assert result.returncode == 0, result.output[-5000:]
+    target = result.release_folder / "target"
+    commands = {
+        path.name: json.loads(path.read_text())["args"]["which"] for path in sorted(target.glob("run_results*.json"))
+    }
+    assert commands == {
+        "run_results.json": "build",
+        "run_results_build.json": "build",
+        "run_results_docs.json": "generate",
+        "run_results_release.json": "run",
+        "run_results_seed.json": "seed",
+    }
+    assert (target / "run_results.json").read_bytes() == (target / "run_results_build.json").read_bytes()
+    freshness = json.loads((target / "sources.json").read_text())["results"]
+    assert len(freshness) == 10 and {r["status"] for r in freshness} == {"pass"}
+    release = result.release_folder.name
+    with duckdb.connect(str(result.warehouse), read_only=True) as con:
+        recorded = con.execute("select source_freshness from audit.release where release_id = ?", [release]).fetchall()
+    assert recorded and json.loads(recorded[0][0]) == {r["unique_id"].split(".", 2)[-1]: "pass" for r in freshness}
+
+
+def test_a_source_far_behind_the_others_fails_the_release(built_world: Path, tmp_path: Path) -> None:
+    """A table extracted 40 days before the rest is an error of source freshness: the build is not published,
+    and the ledger and the last line name the stale table."""
+    data_dir = copy_extract(built_world, tmp_path / "data", manifest=False, truth=False)
+    data = read_raw(data_dir, "oasys", "assessments")
+    stamp = str(data.column("extracted_at")[0])
+    day = dt.date.fromisoformat(stamp[:10]) - dt.timedelta(days=40)
+    index = data.schema.get_field_index("extracted_at")
+    stale = pa.array([f"{day.isoformat()} 23:59:59"] * data.num_rows, pa.string())
+    write_raw(data_dir, "oasys", "assessments", data.set_column(index, "extracted_at", stale))
+    result = make_build(data_dir)
+    assert result.returncode != 0, result.output[-5000:]
+    assert Layout(data_dir).published() is None
+    (build,) = ledger.builds(Layout(data_dir).ledger)
+    assert build.outcome == "failed"
+    assert build.reason is not None and build.reason.startswith("dbt source freshness failed"), build.reason
+    assert "oasys.assessments" in build.reason, build.reason
+    assert f"release {build.release_id} NOT published: {build.reason}" in result.output
 
 
 def test_a_bare_extract_gives_the_same_outputs_as_the_world(
@@ -77,8 +127,7 @@ def test_validate_skips_without_truth(bare_extract: tuple[BuildResult, dict[str,
     result, _ = bare_extract
     completed = subprocess.run(
         [
-            sys.executable,
-            str(PROJECT_ROOT / "scripts" / "validate_derived.py"),
+            str(Path(sys.executable).with_name("validate-derived")),
             *("--data-dir", str(result.data_dir), "--database", str(result.warehouse)),
         ],
         capture_output=True,
@@ -100,7 +149,7 @@ def test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for(built
     after = checksums(data_dir)
     assert {path: after.get(path) for path in before} == before, "the extract or its truth was changed"
     assert not any(path.startswith(("raw/", "truth/")) for path in set(after) - set(before))
-    assert "linkage_quality" in _tables(result.warehouse, "audit"), "with truth/, linkage quality is measured"
+    assert "linkage_quality" in _tables(result.warehouse, "evaluation"), "with truth/, linkage quality is measured"
 
 
 def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: Path) -> None:
@@ -125,7 +174,7 @@ def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: P
         generated = {path: digest for path, digest in checksums(data_dir / "raw").items() if path != MARKER_NAME}
         original = {path: digest for path, digest in checksums(built_world / "raw").items() if path != MARKER_NAME}
         assert generated == original
-    assert "linkage_quality" in _tables(result.warehouse, "audit")
+    assert "linkage_quality" in _tables(result.warehouse, "evaluation")
     assert (result.release_folder / "research" / "README.md").exists()
     assert (result.release_folder / "reports" / "data_quality_report.html").exists()
     validate = make_build(data_dir, *parameters, target="validate")

@@ -1,11 +1,11 @@
-"""The synthetic world generator (`repeat_offending.synthetic`): determinism, the raw contract, identifier-noise
+"""The synthetic world generator (`justice_world`): determinism, the raw contract, identifier-noise
 and bad-row rates, the injected defects, no truth leakage into raw/, successive extracts and the command line.
 
 Every world here is small (1,000-20,000 people) and generated once per session into pytest's temporary
 folder, in-process (``writer.generate``), with two workers; the determinism worlds are simulated in chunks of
 5,000 people instead of 100,000 (``world_helpers.chunk_size``) so that workers really share the work.
-Speed and memory are measured by ``scripts/benchmark_generator.py``, never here. The measured figures are
-printed (``pytest -s`` or ``-rP`` shows them).
+Speed and memory are measured by ``benchmark-generator`` (``justice_world.benchmark``), never here. The
+measured figures are printed (``pytest -s`` or ``-rP`` shows them).
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from repeat_offending.pnc import is_valid_pnc_id
-from repeat_offending.synthetic.defects import DATE_ORDER
-from repeat_offending.synthetic.identity import NOISE_OPS
-from repeat_offending.synthetic.ownership import MARKER_NAME
-from repeat_offending.synthetic.raw_schema import DATE_FORMATS, DEFECT_ACTIONS, SYSTEMS, TABLES, Table, table
+from justice_world.defects import DATE_ORDER
+from justice_world.identity import NOISE_OPS
+from justice_world.ownership import MARKER_NAME
+from justice_world.pnc import is_valid_pnc_id
+from justice_world.raw_schema import DATE_FORMATS, DEFECT_ACTIONS, SYSTEMS, TABLES, Table, table
 from world_helpers import (
+    PROJECT_SEEDS_DIR,
     TRUTH_FILES,
     World,
     chunk_size,
@@ -46,6 +47,7 @@ from world_helpers import (
 )
 
 GENERATE = str(Path(sys.executable).with_name("generate"))
+SEEDS_ARGS = ("--seeds-dir", str(PROJECT_SEEDS_DIR))
 
 # The main test world: enough people for every defect type and stable rates.
 PEOPLE = 20_000
@@ -961,7 +963,17 @@ def _generate(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_help() -> None:
     result = _generate("--help")
     assert result.returncode == 0
-    for option in ("--people", "--seed", "--as-of", "--end-year", "--data-dir", "--noise-rate", "--bad-row-rate"):
+    options = (
+        "--people",
+        "--seed",
+        "--as-of",
+        "--end-year",
+        "--data-dir",
+        "--seeds-dir",
+        "--noise-rate",
+        "--bad-row-rate",
+    )
+    for option in options:
         assert option in result.stdout
 
 
@@ -978,15 +990,30 @@ def test_cli_help() -> None:
     ],
 )
 def test_cli_rejects_bad_parameters(tmp_path: Path, args: list[str], message: str) -> None:
-    result = _generate(*args, "--data-dir", str(tmp_path / "data"), "--no-progress")
+    result = _generate(*args, *SEEDS_ARGS, "--data-dir", str(tmp_path / "data"), "--no-progress")
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert not (tmp_path / "data" / "raw").exists()
 
 
+def test_cli_needs_the_seeds_folder(tmp_path: Path) -> None:
+    """The seeds are passed in, never looked for: without --seeds-dir, or with a folder lacking a seed, the
+    generator stops before writing anything and says which seed or folder is missing."""
+    data_dir = tmp_path / "data"
+    result = _generate("--people", "1000", "--data-dir", str(data_dir), "--no-progress")
+    assert result.returncode == 2 and "--seeds-dir" in result.stderr, result.stderr
+    (tmp_path / "seeds").mkdir()
+    result = _generate("--people", "1000", "--seeds-dir", str(tmp_path / "seeds"), "--data-dir", str(data_dir))
+    assert result.returncode == 1, result.stderr
+    assert "no file named reference__offence_codes.csv under" in result.stderr
+    result = _generate("--people", "1000", "--seeds-dir", str(tmp_path / "absent"), "--data-dir", str(data_dir))
+    assert result.returncode == 1 and "does not exist" in result.stderr, result.stderr
+    assert not data_dir.exists()
+
+
 def test_cli_writes_a_world(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    result = _generate("--people", "1000", "--seed", "5", "--data-dir", str(data_dir), "--no-progress")
+    result = _generate("--people", "1000", "--seed", "5", *SEEDS_ARGS, "--data-dir", str(data_dir), "--no-progress")
     assert result.returncode == 0, result.stderr
     assert "1,000 people" in result.stdout
     manifest = json.loads((data_dir / "raw" / "_manifest.json").read_text())

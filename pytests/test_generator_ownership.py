@@ -11,14 +11,17 @@ from pathlib import Path
 import pytest
 
 from extracts import checksums
-from repeat_offending.synthetic.ownership import MARKER_NAME, check_owned, is_generated, marker_problem, write_marker
+from justice_world.ownership import MARKER_NAME, check_owned, is_generated, marker_problem, write_marker
+from repeat_offending.project import PROJECT_ROOT
 
 GENERATE = str(Path(sys.executable).with_name("generate"))
+SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 
 def _generate(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    world = ("--people", "1000", "--seed", "3", "--seeds-dir", str(SEEDS_DIR), "--no-progress")
     return subprocess.run(
-        [GENERATE, "--people", "1000", "--seed", "3", "--data-dir", str(data_dir), "--no-progress"],
+        [GENERATE, *world, "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -117,3 +117,42 @@ def test_good_name_builds_schema_dot_table(project_copy: Path) -> None:
     output = compiled.stdout + compiled.stderr
     assert compiled.returncode == 0, output
     assert '"stg_demo"."persons"' in output, output
+
+
+def _add_local_package(project: Path) -> None:
+    """A tiny dbt package with ordinary model names (no `__`), installed as a `local:` package."""
+    package = project / "local_packages" / "tiny_package"
+    (package / "models").mkdir(parents=True)
+    (package / "dbt_project.yml").write_text(
+        'name: tiny_package\nversion: "1.0.0"\nconfig-version: 2\nmodel-paths: ["models"]\n'
+    )
+    (package / "models" / "my_model.sql").write_text("select 1 as id\n")
+    (package / "models" / "my_other_model.sql").write_text(
+        "{{ config(schema='evaluator', alias='other') }}\nselect 1 as id\n"
+    )
+    (project / "packages.yml").write_text("packages:\n  - local: local_packages/tiny_package\n")
+
+
+def test_a_package_keeps_its_own_names_while_the_project_still_follows_the_rule(tmp_path: Path) -> None:
+    """The naming rule is this project's: an installed package's models (no `__`) parse with dbt's default
+    schema and alias, and a bad name in the project itself still stops the parse."""
+    project = copy_project(tmp_path / "project", dirs=("macros",))
+    _add_local_package(project)
+    deps = run_dbt(project, "deps")
+    assert deps.returncode == 0, deps.stdout + deps.stderr
+
+    parsed = run_dbt(project, "parse", "--no-partial-parse", "--target", "ci")
+    assert parsed.returncode == 0, parsed.stdout + parsed.stderr
+    nodes = json.loads((project / "target" / "manifest.json").read_text())["nodes"]
+    plain = nodes["model.tiny_package.my_model"]
+    assert (plain["schema"], plain["alias"]) == ("main", "my_model")  # the target schema, the model's name
+    configured = nodes["model.tiny_package.my_other_model"]
+    assert (configured["schema"], configured["alias"]) == ("main_evaluator", "other")  # dbt's default rules
+
+    folder = project / "models" / "staging" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "stgdemo_persons.sql").write_text(GOOD_MODEL + "\n")
+    failed = run_dbt(project, "parse", "--no-partial-parse", "--target", "ci")
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output
+    assert "model 'stgdemo_persons'" in output and "CaDeT naming" in output, output

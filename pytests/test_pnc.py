@@ -1,4 +1,4 @@
-"""PNC ids: the Python reference (src/repeat_offending/pnc.py) and the dbt macros agree."""
+"""PNC ids: the Python reference (generator/src/justice_world/pnc.py) and the dbt macros agree."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_ROOT, run_dbt
-from repeat_offending.pnc import (
+from justice_world.pnc import (
     CHECK_CHARACTERS,
     format_pnc_id,
     is_valid_pnc_id,

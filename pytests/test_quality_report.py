@@ -1,23 +1,17 @@
 """The data-quality summary: the tables the on-run-end hooks write on the test world (audit.test_results,
-audit.row_counts, audit.column_profiles), and the offline HTML report scripts/quality_report.py renders."""
+audit.row_counts, audit.column_profiles), and the offline HTML report `quality-report`
+(repeat_offending_tools.quality_report) renders from its templates, with leather's charts."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT
-
-_SPEC = importlib.util.spec_from_file_location("quality_report", PROJECT_ROOT / "scripts" / "quality_report.py")
-assert _SPEC is not None and _SPEC.loader is not None
-report = importlib.util.module_from_spec(_SPEC)
-sys.modules["quality_report"] = report
-_SPEC.loader.exec_module(report)
+from repeat_offending.project import dbt_var, layers
+from repeat_offending_tools import quality_report as report
 
 SECTIONS = (
     "Row counts per layer",
@@ -28,21 +22,8 @@ SECTIONS = (
     "Test results of the last run",
     "Column profiles of the public models",
 )
-LAYERS = {
-    "reference",
-    "staging",
-    "staging_checks",
-    "linkage",
-    "linked",
-    "linked_checks",
-    "derived",
-    "derived_int",
-    "publication",
-    "research",
-    "audit",
-    "snapshots",
-    "other",
-}
+# What audit_layer may return: a schema of var layers (every `stg_*` schema as `staging`), or `other`.
+LAYERS = {"staging" if "*" in schema else schema for layer in layers() for schema in layer.schemas} | {"other"}
 HOOK_TABLES = ("test_results", "row_counts", "column_profiles")
 
 
@@ -174,28 +155,46 @@ def test_the_report_explains_missing_tables_and_a_missing_warehouse(tmp_path: Pa
     assert "No warehouse" in placeholder and "make build" in placeholder
 
 
-# --- the charts ----------------------------------------------------------------------------------------
+# --- the charts and the project's rules ---------------------------------------------------------------
 
 
 def test_bar_chart_draws_one_bar_per_item_and_escapes_labels() -> None:
-    svg = report.bar_chart([report.Bar("a<b", 3), report.Bar("c", 7)], title="t")
+    svg = str(report.bar_chart([report.Bar("a<b", 3), report.Bar("c", 7)], title="t"))
     assert svg.startswith("<svg") and svg.endswith("</svg>")
-    assert svg.count("<rect") == 2 and "a&lt;b" in svg and "a<b" not in svg
+    assert svg.count("<rect") == 1 + 2  # the background, and one per bar
+    assert "a&lt;b: 3" in svg and "a<b" not in svg and "c: 7" in svg
     assert "Nothing to chart" in report.bar_chart([], title="t")
 
 
 def test_stacked_bar_chart_and_line_chart() -> None:
-    stacked = report.stacked_bar_chart(
-        ["t1", "t2"], ["r1", "r2"], {("t1", "r1"): 1, ("t1", "r2"): 2, ("t2", "r2"): 5}, title="s"
+    stacked = str(
+        report.stacked_bar_chart(
+            ["t1", "t2"], ["r1", "r2"], {("t1", "r1"): 1, ("t1", "r2"): 2, ("t2", "r2"): 5}, title="s"
+        )
     )
-    assert stacked.count("<title>") == 1 + 3  # the chart's, and one per non-empty segment
-    line = report.line_chart(
-        ["0.5", "0.9"], {"precision": [0.99, 0.995], "recall": [0.999, None]}, title="l", x_title="x"
+    assert "t1: 3" in stacked and "t2: 5" in stacked
+    assert stacked.index(">r1<") < stacked.index(">r2<") < stacked.index("<svg"), "the legend, in the series' order"
+    assert stacked.count("<rect") == 1 + 2 * 2  # the background, and a bar per category and series
+    line = str(
+        report.line_chart(["0.5", "0.9"], {"precision": [0.99, 0.995], "recall": [0.999, None]}, title="l", x_title="x")
     )
-    assert line.count("<polyline") == 2 and line.count("<circle") == 3
+    assert line.count("<path") >= 2 and "precision" in line and "recall" in line
 
 
-def test_axis_ticks_are_round() -> None:
-    ticks, decimals = report.axis_ticks(0.9942, 0.99985)
-    assert ticks[0] <= 0.9942 and ticks[-1] >= 0.99985 and decimals == 3
-    assert [f"{t:.{decimals}f}" for t in ticks] == ["0.994", "0.996", "0.998", "1.000"]
+def test_the_thresholds_and_the_layer_order_are_the_projects() -> None:
+    """The report names the quarantine thresholds the SQL tests use, and orders layers as the project does."""
+    order = report.layer_order()
+    assert order[:3] == ["reference", "staging_checks", "staging"] and order[-1] == "other"
+    assert order.index("linked") < order.index("derived") < order.index("publication") < order.index("audit")
+    con = duckdb.connect()
+    con.execute("""
+        create schema audit;
+        create table audit.staging_reconciliation as
+        select 'a.t' as source_table, 1000 as raw_rows, 990 as staged_rows, 10 as quarantined_rows,
+               0.01 as quarantined_share
+    """)
+    section = report.section_reconciliation(report.Warehouse(con))
+    assert section.data["warn_share"] == dbt_var("quarantine_warn_share")
+    assert section.data["limit_share"] == dbt_var("quarantine_limit_share")
+    expected = "above the limit" if dbt_var("quarantine_limit_share") < 0.01 else "above the warning threshold"
+    assert section.data["rows"][0]["check"] == expected

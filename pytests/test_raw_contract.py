@@ -16,8 +16,6 @@ changed rows (captured output and dbt.log).
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from extracts import (
     read_raw,
     write_raw,
 )
+from justice_world.raw_schema import TABLES, table
 from repeat_offending.dbt_plugins.raw_files import (
     BAD_FOOTER,
     EMPTY_FILE,
@@ -45,9 +44,7 @@ from repeat_offending.dbt_plugins.raw_files import (
     NOT_A_FILE,
     parquet_file_problem,
 )
-from repeat_offending.synthetic.raw_schema import TABLES, table
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from repeat_offending_tools import write_sources_yaml
 
 # Identity columns short enough to occur anywhere by chance (codes), left out of the identifying values.
 CODE_COLUMNS = frozenset(
@@ -348,12 +345,5 @@ def test_parquet_file_problem(tmp_path: Path) -> None:
     assert parquet_file_problem(None) is None
 
 
-def test_sources_yaml_matches_the_raw_contract() -> None:
-    completed = subprocess.run(
-        [sys.executable, "scripts/write_sources_yaml.py", "--check"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+def test_sources_yaml_matches_the_raw_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert write_sources_yaml.main(["--check"]) == 0, capsys.readouterr().err

@@ -2,10 +2,11 @@
 birth, postcodes and source-system ids of the raw extracts, and for the linked person ids.
 
 On the small world `make test-world` builds, the research models of the `ci` warehouse are exported (with
-scripts/export_research.py, into a temporary folder, with a manifest parsed into a temporary target path);
-then one DuckDB table of forbidden strings (from DATA_DIR/raw/**, in the forms they are recorded and
-normalised) is joined to one table of every distinct value of every exported column, as text. A hit fails
-the test. The scanner itself is tested on a planted file, so that a silent scanner cannot pass.
+`export-research`, i.e. repeat_offending_tools.export_research, into a temporary folder, with a manifest
+parsed into a temporary target path); then one DuckDB table of forbidden strings (from DATA_DIR/raw/**, in the
+forms they are recorded and normalised) is joined to one table of every distinct value of every exported
+column, as text. A hit fails the test. The scanner itself is tested on a planted file, so that a silent
+scanner cannot pass.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import hmac
 import json
 import re
-import sys
 from pathlib import Path
 
 import duckdb
@@ -24,9 +24,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import PROJECT_ROOT, copy_project, run_dbt
+from repeat_offending_tools import export_research
 
-sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
-import export_research
+DEVELOPMENT_KEY = "insecure-development-key-do-not-use"
+"""The documented development key (macro research_pseudonym_development_key), to check dbt's pseudonyms with
+Python's own HMAC: the export itself never recomputes them."""
 
 NAME_COLUMNS = frozenset(
     {
@@ -246,7 +248,7 @@ def test_the_scanner_finds_planted_identifiers(built_world: Path, parsed_manifes
 
 def test_export_has_every_research_table_a_dictionary_and_the_guide(research_export: tuple) -> None:
     export_dir, summary = research_export
-    expected = {"proven_reoffending", "offender_histories", "young_people", "risk_model_inputs"}
+    expected = {"proven_reoffending", "offender_histories", "young_people", "risk_model_inputs", "extract_metadata"}
     assert set(summary.tables) == expected
     assert {p.stem for p in export_dir.glob("*.parquet")} == expected
     with (export_dir / "data_dictionary.csv").open(newline="", encoding="utf-8") as handle:
@@ -276,7 +278,7 @@ def test_pseudonyms_are_hmac_sha256_of_the_person_id(built_world: Path, research
         row[0] for row in con.execute("select pseudonymous_person_id from research.offender_histories").fetchall()
     }
     con.close()
-    key = export_research.DEVELOPMENT_KEY.encode()
+    key = DEVELOPMENT_KEY.encode()
     expected = {hmac.new(key, p.encode(), hashlib.sha256).hexdigest() for p in person_ids}
     if summary.key == "development":
         assert pseudonyms == expected
@@ -299,3 +301,22 @@ def test_the_readme_never_calls_the_development_key_secret(tmp_path: Path, kind:
     sentences = re.split(r"(?<=[.:])\s+", " ".join(text.split()))
     describing_the_key = [s for s in sentences if re.search(r"\bsecret\b", s, re.IGNORECASE) and "not secret" not in s]
     assert all("research" in s.lower() for s in describing_the_key), describing_the_key
+
+
+def test_the_export_refuses_an_uncontracted_or_personal_research_model(parsed_manifest: dict, tmp_path: Path) -> None:
+    """The export's own checks: every research model is contracted and declares no personal data."""
+    assert export_research.research_tables(parsed_manifest), "the project's research models pass"
+    node_id = next(
+        uid
+        for uid, node in parsed_manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/research/")
+    )
+    for change, reason in (
+        (lambda node: node["config"]["contract"].update(enforced=False), "no enforced contract"),
+        (lambda node: next(iter(node["columns"].values())).update(meta={"contains_pii": True}), "contains_pii"),
+        (lambda node: node["config"]["meta"].update(contains_pii=True), "meta.contains_pii: false"),
+    ):
+        manifest = json.loads(json.dumps(parsed_manifest))
+        change(manifest["nodes"][node_id])
+        with pytest.raises(export_research.ExportRefusedError, match=reason):
+            export_research.research_tables(manifest)

@@ -1,5 +1,5 @@
 """Staging against the generator's list of injected bad rows (truth/defects.parquet), on the test world: the
-checks of `repeat_offending.tools.truth_checks` (also run by the world sweep on every world it builds).
+checks of `repeat_offending_tools.truth_checks` (also run by the world sweep on every world it builds).
 
 Every defect whose expected action is `quarantine` must be in audit.quarantine with the fitting reason;
 every `clean` defect must be cleaned and staged; at most 0.1% of the rows with no defect may be
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from repeat_offending.tools.truth_checks import StagingCheck, connect, staging_against_truth
+from repeat_offending_tools.truth_checks import StagingCheck, connect, staging_against_truth
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The world sweep's parameters (`repeat_offending.tools.sweep`): every drawn world is one the generator
+"""The world sweep's parameters (`repeat_offending_tools.sweep`): every drawn world is one the generator
 accepts, inside the sweep's ranges, replayable from the printed command; a world passes only when every check
 ran and passed. (`make test` runs the sweep itself on two small worlds.)"""
 
@@ -9,8 +9,8 @@ import random
 import shlex
 from pathlib import Path
 
-from repeat_offending.synthetic.config import WorldConfig
-from repeat_offending.tools.sweep import PEOPLE, Result, World, draw_world, markdown, replay_command
+from justice_world.config import WorldConfig
+from repeat_offending_tools.sweep import PEOPLE, Result, World, draw_world, markdown, replay_command
 
 
 def test_drawn_worlds_are_valid_and_in_range() -> None:

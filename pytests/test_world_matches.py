@@ -1,5 +1,6 @@
-"""scripts/world_matches.py decides what `make data` does with DATA_DIR: use it as it is (exit 0) or generate
-a world (exit 10). A raw/ folder without the generator's marker is an extract and is never replaced."""
+"""`world-matches` (repeat_offending_tools.world_matches) decides what `make data` does with DATA_DIR: use it
+as it is (exit 0) or generate a world (exit 10). A raw/ folder without the generator's marker is an extract
+and is never replaced."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT
-from repeat_offending.synthetic import GENERATOR_VERSION
-from repeat_offending.synthetic.ownership import write_marker
+from justice_world import GENERATOR_VERSION
+from justice_world.ownership import MARKER_NAME, write_marker
+from repeat_offending.world_manifest import GENERATOR_MARKER
 
-SCRIPT = PROJECT_ROOT / "scripts" / "world_matches.py"
+COMMAND = Path(sys.executable).with_name("world-matches")
 USE, GENERATE = 0, 10
 PARAMETERS = {
     "people": 5000,
@@ -33,7 +34,7 @@ ARGS = [
 
 def _run(data_dir: Path, *extra: str, requested: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), "--data-dir", str(data_dir), *ARGS, *extra, *(["--requested"] * requested)],
+        [str(COMMAND), "--data-dir", str(data_dir), *ARGS, *extra, *(["--requested"] * requested)],
         capture_output=True,
         text=True,
         check=False,
@@ -107,3 +108,8 @@ def test_a_world_from_another_generator_version_is_stale(tmp_path: Path) -> None
     assert "generator_version" in result.stderr
     _write(tmp_path / "current", {**PARAMETERS, "generator_version": GENERATOR_VERSION})
     assert _run(tmp_path / "current").returncode == USE
+
+
+def test_the_runtime_names_the_generator_marker_as_the_generator_does() -> None:
+    """The release build tells a generated world by the marker without importing the generator."""
+    assert GENERATOR_MARKER == MARKER_NAME

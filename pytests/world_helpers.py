@@ -1,6 +1,6 @@
 """Helpers for the generator tests: make small synthetic worlds and read their raw and truth files.
 
-Worlds are generated in-process with ``repeat_offending.synthetic.writer.generate`` (the function behind the
+Worlds are generated in-process with ``justice_world.writer.generate`` (the function behind the
 ``generate`` command), so a test session pays only for the simulation, not for starting interpreters.
 """
 
@@ -21,12 +21,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy.stats import rankdata
 
-from repeat_offending.synthetic import config as world_config
-from repeat_offending.synthetic.config import WorldConfig
-from repeat_offending.synthetic.raw_schema import DATE_FORMATS, TABLES, Table
-from repeat_offending.synthetic.writer import TRUTH_FILES, generate
+from justice_world import config as world_config
+from justice_world.config import WorldConfig
+from justice_world.raw_schema import DATE_FORMATS, TABLES, Table
+from justice_world.writer import TRUTH_FILES, generate
+from repeat_offending.project import PROJECT_ROOT
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds" / "reference"
+PROJECT_SEEDS_DIR = PROJECT_ROOT / "seeds"
+"""The dbt project's seeds folder, which the generator is given (``generate --seeds-dir``)."""
+SEEDS_DIR = PROJECT_SEEDS_DIR / "reference"
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def generate_world(data_dir: Path, **parameters: object) -> World:
     """Generate a world into ``data_dir`` (2 workers, no progress bar unless overridden)."""
     settings: dict[str, object] = {"workers": 2, "progress": False, **parameters}
     cfg = WorldConfig(data_dir=data_dir, **settings)  # type: ignore[arg-type]
-    manifest = generate(cfg)
+    manifest = generate(cfg, PROJECT_SEEDS_DIR)
     return World(config=cfg, manifest=manifest)
 
 

@@ -63,6 +63,8 @@ rm -f "$BASE_DATABASE" "$BASE_DATABASE.wal"
 (
     cd "$BASE_DIR"
     export RELEASE_DATABASE="$BASE_DATABASE"
+    # The base's dbt packages (local, pinned by package-lock.yml: no network), when it has any.
+    if [[ -f packages.yml ]]; then "$DBT" deps --profiles-dir .; fi
     "$DBT" seed --profiles-dir . --target ci
     # linkage: added by issue 4 (the same step as in `make build`)
     "$DBT" build --profiles-dir . --target ci

@@ -46,7 +46,7 @@
 
 
 {% macro raw_contract_tables() -%}
-    {#- Every source table with a raw file (meta `raw_file`, written by scripts/write_sources_yaml.py): its
+    {#- Every source table with a raw file (meta `raw_file`, written by write-sources-yaml): its
         system, `<system>.<table>`, path and declared columns as (name, data_type) pairs, in order. -#}
     {%- set tables = [] -%}
     {%- if execute -%}

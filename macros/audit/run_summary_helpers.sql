@@ -14,19 +14,20 @@
 {%- endmacro %}
 
 
+{#- The schemas of var `layers` (dbt_project.yml): a schema listed by name is its own family; one matched
+    by a pattern (`stg_*`) is its layer's (`staging`). -#}
 {% macro audit_layer(schema_name) -%}
-    {%- set layers = [
-        'reference', 'staging_checks', 'linkage', 'linked', 'linked_checks', 'derived', 'derived_int',
-        'publication', 'research', 'audit', 'snapshots'
-    ] -%}
     {%- set schema_name = schema_name | lower -%}
-    {%- if schema_name.startswith('stg_') -%}
-        {{ return('staging') }}
-    {%- elif schema_name in layers -%}
-        {{ return(schema_name) }}
-    {%- else -%}
-        {{ return('other') }}
-    {%- endif -%}
+    {%- for layer in var('layers') -%}
+        {%- for schema in layer.schemas -%}
+            {%- if schema == schema_name -%}
+                {{ return(schema_name) }}
+            {%- elif schema.endswith('*') and schema_name.startswith(schema[:-1]) -%}
+                {{ return(layer.name) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return('other') }}
 {%- endmacro %}
 
 

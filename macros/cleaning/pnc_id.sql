@@ -1,6 +1,6 @@
 {#-
     Police National Computer ids, `YYYY/NNNNNNNC`. Documented (with the check-character algorithm) in
-    _cleaning__macros.yml; the Python reference is src/repeat_offending/pnc.py.
+    _cleaning__macros.yml; the Python reference is generator/src/justice_world/pnc.py.
 -#}
 
 {% macro pnc_check_characters() -%}

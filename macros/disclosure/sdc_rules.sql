@@ -6,7 +6,7 @@
 -#}
 
 {% macro sdc_threshold() -%}
-    {%- set threshold = var('sdc_threshold', 10) | int -%}
+    {%- set threshold = var('sdc_threshold') | int -%}
     {%- if threshold < 1 -%}
         {{ exceptions.raise_compiler_error("sdc_threshold must be a positive integer, got " ~ var('sdc_threshold')) }}
     {%- endif -%}

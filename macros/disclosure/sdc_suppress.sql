@@ -6,7 +6,7 @@
 
 {% macro sdc_suppress(cells, relations, stages=1, passes=none) -%}
     {%- set threshold = sdc_threshold() -%}
-    {%- set passes = (passes if passes is not none else var('sdc_secondary_passes', 12)) | int -%}
+    {%- set passes = (passes if passes is not none else var('sdc_secondary_passes')) | int -%}
     {%- set stages = stages | int -%}
     {%- if passes < 1 or stages < 1 -%}
         {{ exceptions.raise_compiler_error("sdc_suppress: stages and passes must be positive integers") }}

@@ -1,9 +1,12 @@
 {#-
     Overrides dbt's built-in: the relation name of a model, seed or snapshot is the part of its name after
-    `__` (with `_v<version>` for a versioned model). Documented in _naming__macros.yml.
+    `__` (with `_v<version>` for a versioned model). Only this project's nodes: an installed package's nodes
+    get dbt's default. Documented in _naming__macros.yml.
 -#}
 {% macro generate_alias_name(custom_alias_name=none, node=none) -%}
-    {%- if follows_cadet_naming(node) -%}
+    {%- if is_package_node(node) -%}
+        {{ return(adapter.dispatch('generate_alias_name', 'dbt')(custom_alias_name, node)) }}
+    {%- elif follows_cadet_naming(node) -%}
         {%- set table_name = get_cadet_name_parts(node)[1] -%}
         {%- if custom_alias_name is not none and custom_alias_name | trim != table_name -%}
             {{ exceptions.raise_compiler_error(

@@ -1,10 +1,12 @@
 {#-
     Overrides dbt's built-in: the schema of a model, seed or snapshot is the part of its name before `__`.
-    Not prefixed with the target schema (one DuckDB file per target instead). Documented in
-    _naming__macros.yml.
+    Not prefixed with the target schema (one DuckDB file per target instead). Only this project's nodes:
+    an installed package's nodes get dbt's default. Documented in _naming__macros.yml.
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
-    {%- if follows_cadet_naming(node) -%}
+    {%- if is_package_node(node) -%}
+        {{ return(adapter.dispatch('generate_schema_name', 'dbt')(custom_schema_name, node)) }}
+    {%- elif follows_cadet_naming(node) -%}
         {%- set schema_name = get_cadet_name_parts(node)[0] -%}
         {%- if custom_schema_name is not none and custom_schema_name | trim != schema_name -%}
             {{ exceptions.raise_compiler_error(

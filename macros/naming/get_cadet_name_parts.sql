@@ -25,7 +25,19 @@
 {%- endmacro %}
 
 
-{#- Which resource types follow the naming rule: the ones that build a relation from their file name. -#}
+{#- Which nodes follow the naming rule: this project's models, seeds and snapshots (the resources that build a
+    relation from their file name), never an installed package's. -#}
 {% macro follows_cadet_naming(node) -%}
-    {{ return(node is not none and node.resource_type in ['model', 'seed', 'snapshot']) }}
+    {{ return(
+        node is not none
+        and not is_package_node(node)
+        and node.resource_type in ['model', 'seed', 'snapshot']
+    ) }}
+{%- endmacro %}
+
+
+{#- Whether a node belongs to an installed package (dbt_packages/, a `local:` package, ...) rather than to this
+    project: such nodes keep dbt's default schema and alias. -#}
+{% macro is_package_node(node) -%}
+    {{ return(node is not none and node.package_name is defined and node.package_name != project_name) }}
 {%- endmacro %}

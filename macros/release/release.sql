@@ -102,7 +102,7 @@
         'duckdb_version': 'varchar', 'target': 'varchar', 'parameters': 'varchar', 'data_as_of': 'varchar',
         'extract_dates': 'varchar', 'row_counts': 'varchar', 'tests_passed': 'bigint',
         'tests_warned': 'bigint', 'tests_failed': 'bigint', 'tests_skipped': 'bigint',
-        'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
+        'source_freshness': 'varchar', 'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
     } -%}
     {%- set exists = execute and run_query(
         "select count(*) from glob('" ~ dbt.escape_single_quotes(path) ~ "')"

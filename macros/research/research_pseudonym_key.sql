@@ -62,11 +62,3 @@
     ]) }}
 {%- endmacro %}
 
-
-{% macro assessment_need_columns() -%}
-    {{ return([
-        'accommodation_need', 'education_employment_need', 'finance_need', 'relationships_need',
-        'lifestyle_need', 'drugs_need', 'alcohol_need', 'emotional_wellbeing_need', 'thinking_behaviour_need',
-        'attitudes_need'
-    ]) }}
-{%- endmacro %}

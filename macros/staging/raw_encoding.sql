@@ -3,7 +3,7 @@
     Documented in _staging__macros.yml.
 
     The sources read every file with invalid bytes replaced (DuckDB `utf8_validation = 'replace'`, see
-    scripts/write_sources_yaml.py), so a bad value no longer fails the whole table with an error that prints
+    write-sources-yaml), so a bad value no longer fails the whole table with an error that prints
     it. A replaced value is not the value the system holds, so the row is quarantined: the rows whose text
     differs from a second reading with the invalid bytes dropped are the rows that had invalid bytes.
 -#}

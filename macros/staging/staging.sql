@@ -150,8 +150,8 @@
 
 {% macro staged_source_tables() -%}
     {#- Every raw table as (system, table): the staging layer stages each one. Each system registers its
-        tables in macros/staging/staged_tables_<system>.sql; pytests/test_staging_layout.py checks the union
-        against the raw extract contract. -#}
+        tables in macros/staging/staged_tables_<system>.sql; tests/macros/test_staged_source_tables.sql
+        checks the union against the raw sources. -#}
     {{ return(staged_tables_pnc() + staged_tables_courts() + staged_tables_prisons()
               + staged_tables_probation() + staged_tables_oasys()) }}
 {%- endmacro %}

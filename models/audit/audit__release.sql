@@ -51,6 +51,7 @@ finished as (
         tests_warned,
         tests_failed,
         tests_skipped,
+        source_freshness,
         linkage_precision,
         linkage_recall,
         linkage_f1
@@ -107,6 +108,7 @@ final as (
         finished.tests_warned,
         finished.tests_failed,
         finished.tests_skipped,
+        finished.source_freshness,
         finished.linkage_precision,
         finished.linkage_recall,
         finished.linkage_f1

@@ -34,6 +34,7 @@ final as (
         tests_warned,
         tests_failed,
         tests_skipped,
+        source_freshness,
         linkage_precision,
         linkage_recall,
         linkage_f1

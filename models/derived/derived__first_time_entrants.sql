@@ -19,15 +19,10 @@ first_proven_offences as (
 
 ),
 
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
-
-),
-
+-- data_as_of, the earliest extract date of the sources
 data_as_of as (
 
-    select min(data_as_of) as data_as_of from extract_dates
+    select * from {{ ref('derived_int__reporting_period') }}
 
 ),
 

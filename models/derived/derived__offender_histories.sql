@@ -13,9 +13,9 @@ persons as (
 
 ),
 
-proven_offences as (
+counted_offences as (
 
-    select * from {{ ref('linked__proven_offences') }}
+    select * from {{ ref('derived_int__counted_offences') }}
 
 ),
 
@@ -37,30 +37,16 @@ custody_releases as (
 
 ),
 
-assessments as (
+assessment_periods as (
 
-    select * from {{ ref('linked__assessments') }}
-
-),
-
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
+    select * from {{ ref('derived_int__assessment_periods') }}
 
 ),
 
+-- data_as_of, the earliest extract date of the sources
 data_as_of as (
 
-    select min(data_as_of) as data_as_of from extract_dates
-
-),
-
-counted_offences as (
-
-    select proven_offences.*
-    from proven_offences
-    cross join data_as_of
-    where {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
+    select * from {{ ref('derived_int__reporting_period') }}
 
 ),
 
@@ -80,18 +66,27 @@ offence_counts as (
 
 ),
 
--- the most frequent offence group; tie: the group of the most recent offence, then the lowest code
-group_ranked as (
+-- counted offences per offence group
+group_counts as (
 
     select
         person_id,
+        offence_group_code,
         offence_group,
-        row_number() over (
-            partition by person_id
-            order by count(*) desc, max(offence_date) desc, offence_group_code asc
-        ) as group_rank
+        count(*) as offences,
+        max(offence_date) as last_offence_date
     from counted_offences
     group by person_id, offence_group_code, offence_group
+
+),
+
+-- the most frequent offence group (macro offence_group_rank)
+group_ranked as (
+
+    select
+        *,
+        {{ offence_group_rank('person_id') }} as group_rank
+    from group_counts
 
 ),
 
@@ -145,25 +140,18 @@ release_counts as (
 
 ),
 
--- the latest assessment; tie: the highest assessment id
-assessments_ranked as (
-
-    select
-        assessments.*,
-        row_number() over (
-            partition by assessments.person_id
-            order by assessments.assessment_date desc, assessments.assessment_id desc
-        ) as recency_rank
-    from assessments
-    cross join data_as_of
-    where assessments.assessment_date <= data_as_of.data_as_of
-
-),
-
+-- the latest assessment on or before data_as_of (derived_int.assessment_periods)
 latest_assessments as (
 
-    select * from assessments_ranked
-    where recency_rank = 1
+    select assessment_periods.*
+    from assessment_periods
+    cross join data_as_of
+    where
+        assessment_periods.assessment_date <= data_as_of.data_as_of
+        and (
+            assessment_periods.superseded_on is null
+            or assessment_periods.superseded_on > data_as_of.data_as_of
+        )
 
 ),
 
@@ -202,16 +190,9 @@ final as (
         most_frequent_groups.most_frequent_offence_group,
         latest_assessments.assessment_id is not null as has_assessment,
         latest_assessments.assessment_date as latest_assessment_date,
-        latest_assessments.accommodation_need,
-        latest_assessments.education_employment_need,
-        latest_assessments.finance_need,
-        latest_assessments.relationships_need,
-        latest_assessments.lifestyle_need,
-        latest_assessments.drugs_need,
-        latest_assessments.alcohol_need,
-        latest_assessments.emotional_wellbeing_need,
-        latest_assessments.thinking_behaviour_need,
-        latest_assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            latest_assessments.{{ need }},
+        {%- endfor %}
         latest_assessments.rosh_level,
         latest_assessments.number_of_needs
     from persons

@@ -28,12 +28,6 @@ proven_offences as (
 
 ),
 
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
-
-),
-
 disposal_types as (
 
     select * from {{ ref('reference__disposal_types') }}
@@ -55,8 +49,7 @@ offence_groups as (
 -- The last day every source could record anything: the earliest extract date.
 data_as_of as (
 
-    select min(data_as_of) as data_as_of
-    from extract_dates
+    select * from {{ ref('derived_int__reporting_period') }}
 
 ),
 

@@ -32,9 +32,9 @@ court_disposals as (
 
 ),
 
-assessments as (
+assessment_periods as (
 
-    select * from {{ ref('linked__assessments') }}
+    select * from {{ ref('derived_int__assessment_periods') }}
 
 ),
 
@@ -99,40 +99,27 @@ previous_custody as (
 
 ),
 
--- The latest assessment before the index date (never one on or after it).
-prior_assessments as (
+-- The latest assessment before the index date, never one on or after it
+-- (derived_int.assessment_periods).
+latest_assessments as (
 
     select
         cohort.cohort_record_id,
-        assessments.assessment_date,
-        assessments.accommodation_need,
-        assessments.education_employment_need,
-        assessments.finance_need,
-        assessments.relationships_need,
-        assessments.lifestyle_need,
-        assessments.drugs_need,
-        assessments.alcohol_need,
-        assessments.emotional_wellbeing_need,
-        assessments.thinking_behaviour_need,
-        assessments.attitudes_need,
-        assessments.rosh_level,
-        assessments.number_of_needs,
-        row_number() over (
-            partition by cohort.cohort_record_id
-            order by assessments.assessment_date desc, assessments.assessment_id desc
-        ) as assessment_order
+        assessment_periods.assessment_date,
+        {%- for need in assessment_need_columns() %}
+            assessment_periods.{{ need }},
+        {%- endfor %}
+        assessment_periods.rosh_level,
+        assessment_periods.number_of_needs
     from cohort
-    inner join assessments
+    inner join assessment_periods
         on
-            cohort.person_id = assessments.person_id
-            and assessments.assessment_date < cohort.index_date
-
-),
-
-latest_assessments as (
-
-    select * from prior_assessments
-    where assessment_order = 1
+            cohort.person_id = assessment_periods.person_id
+            and assessment_periods.assessment_date < cohort.index_date
+            and (
+                assessment_periods.superseded_on is null
+                or assessment_periods.superseded_on >= cohort.index_date
+            )
 
 ),
 
@@ -211,16 +198,9 @@ final as (
         features.index_disposal_group,
         latest_assessments.assessment_date is not null as has_prior_assessment,
         latest_assessments.assessment_date as latest_assessment_date,
-        latest_assessments.accommodation_need,
-        latest_assessments.education_employment_need,
-        latest_assessments.finance_need,
-        latest_assessments.relationships_need,
-        latest_assessments.lifestyle_need,
-        latest_assessments.drugs_need,
-        latest_assessments.alcohol_need,
-        latest_assessments.emotional_wellbeing_need,
-        latest_assessments.thinking_behaviour_need,
-        latest_assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            latest_assessments.{{ need }},
+        {%- endfor %}
         latest_assessments.rosh_level,
         latest_assessments.number_of_needs,
         features.is_reoffender,

@@ -26,9 +26,9 @@ persons as (
 
 ),
 
-proven_offences as (
+counted_proven_offences as (
 
-    select * from {{ ref('linked__proven_offences') }}
+    select * from {{ ref('derived_int__counted_offences') }}
 
 ),
 
@@ -50,16 +50,10 @@ assessments as (
 
 ),
 
-extract_dates as (
-
-    select * from {{ ref('linked__extract_dates') }}
-
-),
-
 -- the warehouse's data_as_of: the earliest extract date of the sources
 data_as_of as (
 
-    select min(data_as_of) as data_as_of from extract_dates
+    select * from {{ ref('derived_int__reporting_period') }}
 
 ),
 
@@ -131,15 +125,11 @@ cohort_year as (
 
 ),
 
--- counted proven offences (recordable, not breach) proven by data_as_of, with a known age
+-- counted proven offences as of data_as_of (derived_int.counted_offences), with a known age
 counted_offences as (
 
-    select proven_offences.*
-    from proven_offences
-    cross join data_as_of
-    where
-        {{ is_counted_by_data_as_of('proven_offences', 'data_as_of') }}
-        and proven_offences.age_at_offence is not null
+    select * from counted_proven_offences
+    where age_at_offence is not null
 
 ),
 
@@ -287,15 +277,12 @@ group_counts as (
 
 ),
 
--- the most frequent group; tie: the group of the most recent offence, then the lowest code
+-- the most frequent group, as a child and as an adult (macro offence_group_rank)
 group_ranked as (
 
     select
         *,
-        row_number() over (
-            partition by person_id, period
-            order by offences desc, last_offence_date desc, offence_group_code asc
-        ) as group_rank
+        {{ offence_group_rank('person_id, period') }} as group_rank
     from group_counts
 
 ),
@@ -413,16 +400,9 @@ joined as (
         nearest_assessments.assessment_id is not null as has_assessment,
         nearest_assessments.assessment_date,
         nearest_assessments.days_from_cohort_conviction,
-        nearest_assessments.accommodation_need,
-        nearest_assessments.education_employment_need,
-        nearest_assessments.finance_need,
-        nearest_assessments.relationships_need,
-        nearest_assessments.lifestyle_need,
-        nearest_assessments.drugs_need,
-        nearest_assessments.alcohol_need,
-        nearest_assessments.emotional_wellbeing_need,
-        nearest_assessments.thinking_behaviour_need,
-        nearest_assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            nearest_assessments.{{ need }},
+        {%- endfor %}
         nearest_assessments.rosh_level,
         nearest_assessments.number_of_needs,
         cohort_members.sex,
@@ -475,16 +455,9 @@ final as (
         has_assessment,
         assessment_date,
         cast(days_from_cohort_conviction as integer) as days_from_cohort_conviction_to_assessment,
-        accommodation_need,
-        education_employment_need,
-        finance_need,
-        relationships_need,
-        lifestyle_need,
-        drugs_need,
-        alcohol_need,
-        emotional_wellbeing_need,
-        thinking_behaviour_need,
-        attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            {{ need }},
+        {%- endfor %}
         rosh_level,
         number_of_needs,
         sex,

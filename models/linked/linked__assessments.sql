@@ -18,16 +18,9 @@ final as (
         person_id,
         assessment_date,
         assessment_type,
-        accommodation_need,
-        education_employment_need,
-        finance_need,
-        relationships_need,
-        lifestyle_need,
-        drugs_need,
-        alcohol_need,
-        emotional_wellbeing_need,
-        thinking_behaviour_need,
-        attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            {{ need }},
+        {%- endfor %}
         rosh_level,
         number_of_needs
     from checked

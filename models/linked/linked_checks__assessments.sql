@@ -37,29 +37,15 @@ joined as (
         assessment_links.person_id,
         assessments.assessment_date,
         assessments.assessment_type,
-        assessments.accommodation_need,
-        assessments.education_employment_need,
-        assessments.finance_need,
-        assessments.relationships_need,
-        assessments.lifestyle_need,
-        assessments.drugs_need,
-        assessments.alcohol_need,
-        assessments.emotional_wellbeing_need,
-        assessments.thinking_behaviour_need,
-        assessments.attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            assessments.{{ need }},
+        {%- endfor %}
         assessments.rosh_level,
         -- scores of 2 are significant needs
         (
-            case when assessments.accommodation_need = 2 then 1 else 0 end
-            + case when assessments.education_employment_need = 2 then 1 else 0 end
-            + case when assessments.finance_need = 2 then 1 else 0 end
-            + case when assessments.relationships_need = 2 then 1 else 0 end
-            + case when assessments.lifestyle_need = 2 then 1 else 0 end
-            + case when assessments.drugs_need = 2 then 1 else 0 end
-            + case when assessments.alcohol_need = 2 then 1 else 0 end
-            + case when assessments.emotional_wellbeing_need = 2 then 1 else 0 end
-            + case when assessments.thinking_behaviour_need = 2 then 1 else 0 end
-            + case when assessments.attitudes_need = 2 then 1 else 0 end
+            {%- for need in assessment_need_columns() %}
+                {{ '+ ' if not loop.first }}case when assessments.{{ need }} = 2 then 1 else 0 end
+            {%- endfor %}
         ) as number_of_needs
     from assessments
     left join assessment_links on assessments.assessment_id = assessment_links.assessment_id

@@ -3,13 +3,15 @@
     index offence group, index disposal group, previous offences band and region
     (docs/methodology.md section 2), complete cohorts only, after disclosure control (section 6).
     The cells of the three proven reoffending tables are protected together:
-    macros/publication/publication_proven_reoffending.sql.
+    publication_int.proven_reoffending_cells.
 -#}
 
 with
 
 cells as (
-    {{ publication_proven_reoffending_cells() }}
+
+    select * from {{ ref('publication_int__proven_reoffending_cells') }}
+
 ),
 
 breakdowns as (

@@ -3,13 +3,16 @@
     (docs/methodology.md section 3), complete cohorts only, after disclosure control (section 6):
     each youth conviction band in its offender group, and the totals of prolific young offenders,
     the other cohort members and all. The people are the cells of
-    publication.young_people_characteristics (breakdown youth_conviction_band).
+    publication.young_people_characteristics (breakdown youth_conviction_band), protected
+    together in publication_int.young_people_cells.
 -#}
 
 with
 
 cells as (
-    {{ publication_young_people_cells() }}
+
+    select * from {{ ref('publication_int__young_people_cells') }}
+
 ),
 
 final as (

@@ -2,13 +2,16 @@
     Criminogenic needs of the young people's cohort (docs/methodology.md section 3): for each need
     of the offender assessment, the share of assessed prolific young offenders, other cohort members
     and all with the need scored 2 (a significant problem), complete cohorts only, after disclosure
-    control (section 6).
+    control (section 6), protected together with the other young people tables in
+    publication_int.young_people_cells.
 -#}
 
 with
 
 cells as (
-    {{ publication_young_people_cells() }}
+
+    select * from {{ ref('publication_int__young_people_cells') }}
+
 ),
 
 final as (

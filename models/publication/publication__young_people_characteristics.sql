@@ -3,13 +3,15 @@
     offenders (PYO, 3 or more youth convictions) against the other members of the cohort, by
     characteristic, complete cohorts only, after disclosure control (section 6). The cells of the
     three young people tables are protected together:
-    macros/publication/publication_young_people.sql.
+    publication_int.young_people_cells.
 -#}
 
 with
 
 cells as (
-    {{ publication_young_people_cells() }}
+
+    select * from {{ ref('publication_int__young_people_cells') }}
+
 ),
 
 final as (

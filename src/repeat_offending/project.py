@@ -3,6 +3,9 @@ Python both follow is a dbt var, read here, never copied)."""
 
 from __future__ import annotations
 
+import csv
+import fnmatch
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,3 +22,35 @@ def dbt_var(name: str, project_dir: Path = PROJECT_ROOT) -> Any:
     if name not in variables:
         raise KeyError(f"no var {name!r} in {path}")
     return variables[name]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the project (var ``layers``): its name, folder and the schemas its nodes build."""
+
+    name: str
+    folder: str
+    schemas: tuple[str, ...]
+
+    def holds(self, schema: str) -> bool:
+        """Whether a schema (``stg_pnc``, ``derived_int``, ...) belongs to this layer."""
+        return any(fnmatch.fnmatchcase(schema.lower(), pattern) for pattern in self.schemas)
+
+
+def layers(project_dir: Path = PROJECT_ROOT) -> list[Layer]:
+    """The project's layers in the order data flows, from the var ``layers`` of ``dbt_project.yml``."""
+    return [
+        Layer(name=entry["name"], folder=entry["folder"], schemas=tuple(entry["schemas"]))
+        for entry in dbt_var("layers", project_dir)
+    ]
+
+
+def assessment_need_columns(project_dir: Path = PROJECT_ROOT) -> list[str]:
+    """The need columns of the offender assessment in OASys section order: the seed
+    ``reference__assessment_needs.csv``, as the SQL macro ``assessment_need_columns`` reads it."""
+    path = project_dir / "seeds" / "reference" / "reference__assessment_needs.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows:
+        raise ValueError(f"no need in {path}")
+    return [row["need_column"] for row in sorted(rows, key=lambda row: int(row["oasys_section"]))]

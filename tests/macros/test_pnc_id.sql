@@ -1,5 +1,5 @@
 -- is_valid_pnc_id and normalise_pnc_id. Check characters as computed by
--- src/repeat_offending/pnc.py: 2003/0123456L, 1999/0000001G, 2019/9999999C, 2000/0000000Z,
+-- generator/src/justice_world/pnc.py: 2003/0123456L, 1999/0000001G, 2019/9999999C, 2000/0000000Z,
 -- 1985/4242424Y, 2024/7654321D.
 -- Returns the cases whose result differs from the expected value; passes when empty.
 with

@@ -20,6 +20,6 @@ where
     cells.percentage is not null
     and (
         totals.people is null
-        or totals.people < {{ var('sdc_threshold', 10) }}
+        or totals.people < {{ var('sdc_threshold') }}
         or totals.people_marker is not null
     )

@@ -34,8 +34,7 @@ cleaned as (
         invalid_encoding_column,
         {{ clean_code('defendant_id') }} as defendant_id,
         {{ clean_code('case_id') }} as case_id,
-        coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
-        {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
+        {{ pnc_id_columns('pnc_id') }},
         nullif({{ trim_whitespace('pnc_id') }}, '') as pnc_id_as_recorded,
         {{ clean_text('surname') }} as surname,
         {{ clean_text('forenames') }} as forenames,
@@ -44,8 +43,7 @@ cleaned as (
         {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth,
         {{ clean_code('sex') }} as sex_text,
         {{ clean_code('self_defined_ethnicity') }} as self_defined_ethnicity,
-        {{ clean_text('postcode') }} as postcode_as_recorded,
-        {{ normalise_postcode('postcode') }} as postcode,
+        {{ raw_postcode_columns('postcode') }},
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
         {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
@@ -85,20 +83,14 @@ final as (
         versions.forename,
         versions.middle_names,
         versions.has_control_characters,
-        {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
-        {{ is_date_doubtful(
-            'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
-        ) }} as is_date_of_birth_doubtful,
+        {{ date_of_birth_columns('versions') }},
         case versions.sex_text
             when 'MALE' then 'M'
             when 'FEMALE' then 'F'
         end as sex,
         ethnicity_codes.source_value as self_defined_ethnicity_code,
         coalesce(ethnicity_codes.ethnicity_group, 'Not stated') as ethnicity_group,
-        versions.postcode,
-        {{ postcode_district('versions.postcode') }} as postcode_district,
-        versions.postcode_as_recorded is not null
-        and versions.postcode is null as is_postcode_doubtful,
+        {{ postcode_columns('versions') }},
         versions.last_updated_at,
         versions.extracted_at,
         versions.raw_row,

@@ -2,12 +2,8 @@
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('oasys', 'assessments') %}
-{#- The ten need scores (reference.assessment_needs), each 0-2. -#}
-{%- set need_columns = [
-    'accommodation_need', 'education_employment_need', 'finance_need', 'relationships_need',
-    'lifestyle_need', 'drugs_need', 'alcohol_need', 'emotional_wellbeing_need',
-    'thinking_behaviour_need', 'attitudes_need',
-] %}
+{#- The need scores (the seed reference.assessment_needs), each 0-2. -#}
+{%- set need_columns = assessment_need_columns() %}
 {%- set checks = invalid_encoding_checks(raw_columns) + [
     ("assessment_id is null or assessment_date_text is null or (crn is null and prison_number is null)",
      "missing_required", "assessment_id, assessment_date or crn and prison_number"),
@@ -54,8 +50,7 @@ cleaned as (
         {{ clean_text('date_of_birth') }} as date_of_birth_text,
         {{ parse_date('date_of_birth', '%Y-%m-%d') }} as date_of_birth_parsed,
         {{ clean_code('gender') }} as gender_code,
-        {{ clean_text('postcode') }} as postcode_as_recorded,
-        {{ normalise_postcode('postcode') }} as postcode,
+        {{ raw_postcode_columns('postcode') }},
         {{ clean_text('assessment_date') }} as assessment_date_text,
         {{ parse_date('assessment_date', '%Y-%m-%d') }} as assessment_date,
         {{ category_code('assessment_type') }} as assessment_type,
@@ -97,9 +92,7 @@ final as (
         date_of_birth,
         date_of_birth_text is not null and date_of_birth is null as is_date_of_birth_doubtful,
         case when gender_code in ('M', 'F') then gender_code end as sex,
-        postcode,
-        {{ postcode_district('postcode') }} as postcode_district,
-        postcode_as_recorded is not null and postcode is null as is_postcode_doubtful,
+        {{ postcode_columns() }},
         assessment_date,
         assessment_type,
         {%- for need in need_columns %}

@@ -22,8 +22,7 @@ standardised as (
 
     select
         *,
-        {{ standardise_name('surname') }} as surname_std,
-        {{ standardise_name('forename') }} as forename_std
+        {{ standardised_name_columns(['surname', 'forename']) }}
     from staged
 
 ),
@@ -50,16 +49,9 @@ final as (
         is_postcode_doubtful,
         assessment_date,
         assessment_type,
-        accommodation_need,
-        education_employment_need,
-        finance_need,
-        relationships_need,
-        lifestyle_need,
-        drugs_need,
-        alcohol_need,
-        emotional_wellbeing_need,
-        thinking_behaviour_need,
-        attitudes_need,
+        {%- for need in assessment_need_columns() %}
+            {{ need }},
+        {%- endfor %}
         rosh_level,
         last_updated_at,
         extracted_at

@@ -40,8 +40,7 @@ cleaned as (
         file_row_number as source_row_number,
         {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
-        coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
-        {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
+        {{ pnc_id_columns('pnc_id') }},
         {{ clean_text('surname') }} as surname,
         {{ clean_text('forename_1') }} as forename,
         {{ clean_text('forename_2') }} as middle_names,
@@ -52,8 +51,7 @@ cleaned as (
         {{ clean_code('sex') }} as sex_code,
         {{ clean_code('self_defined_ethnicity') }} as self_defined_ethnicity,
         {{ clean_code('officer_ethnicity') }} as officer_ethnicity,
-        {{ clean_text('postcode') }} as postcode_as_recorded,
-        {{ normalise_postcode('postcode') }} as postcode,
+        {{ raw_postcode_columns('postcode') }},
         {{ clean_code('owning_force_code') }} as owning_force_code,
         {{ parse_date('created_date', '%d/%m/%Y', fallback_iso=true) }} as created_date,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
@@ -82,10 +80,7 @@ final as (
         versions.forename,
         versions.middle_names,
         versions.has_control_characters,
-        {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
-        {{ is_date_doubtful(
-            'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
-        ) }} as is_date_of_birth_doubtful,
+        {{ date_of_birth_columns('versions') }},
         case when versions.sex_code in ('M', 'F') then versions.sex_code end as sex,
         ethnicity_codes.source_value as self_defined_ethnicity_code,
         officer_codes.source_value as officer_ethnicity_code,
@@ -94,10 +89,7 @@ final as (
             nullif(officer_codes.ethnicity_group, 'Not stated'),
             'Not stated'
         ) as ethnicity_group,
-        versions.postcode,
-        {{ postcode_district('versions.postcode') }} as postcode_district,
-        versions.postcode_as_recorded is not null
-        and versions.postcode is null as is_postcode_doubtful,
+        {{ postcode_columns('versions') }},
         versions.owning_force_code,
         versions.created_date,
         versions.last_updated_at,

@@ -40,9 +40,7 @@ standardised as (
 
     select
         *,
-        {{ standardise_name('surname') }} as surname_std,
-        {{ standardise_name('forename') }} as forename_std,
-        {{ standardise_name('middle_names') }} as middle_names_std
+        {{ standardised_name_columns(['surname', 'forename', 'middle_names']) }}
     from staged
 
 ),

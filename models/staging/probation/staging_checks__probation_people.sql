@@ -35,8 +35,7 @@ cleaned as (
         {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ clean_code('crn') }} as crn,
-        coalesce({{ normalise_pnc_id('pnc_id') }}, {{ clean_code('pnc_id') }}) as pnc_id,
-        {{ normalise_pnc_id('pnc_id') }} is not null as is_pnc_id_valid,
+        {{ pnc_id_columns('pnc_id') }},
         {{ clean_text('pnc_id') }} as pnc_id_as_recorded,
         {{ clean_text('surname') }} as surname,
         {{ clean_text('first_name') }} as forename,
@@ -47,8 +46,7 @@ cleaned as (
         {{ parse_date('date_of_birth', '%d-%b-%Y', fallback_iso=true) }} as date_of_birth,
         {{ clean_code('gender') }} as gender_code,
         {{ clean_text('ethnicity') }} as ethnicity_as_recorded,
-        {{ clean_text('postcode') }} as postcode_as_recorded,
-        {{ normalise_postcode('postcode') }} as postcode,
+        {{ raw_postcode_columns('postcode') }},
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
         {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
@@ -77,20 +75,14 @@ final as (
         versions.forename,
         versions.middle_names,
         versions.has_control_characters,
-        {{ possible_date('versions.date_of_birth', 'versions.extracted_at') }} as date_of_birth,
-        {{ is_date_doubtful(
-            'versions.date_of_birth_text', 'versions.date_of_birth', 'versions.extracted_at'
-        ) }} as is_date_of_birth_doubtful,
+        {{ date_of_birth_columns('versions') }},
         case versions.gender_code
             when 'MALE' then 'M'
             when 'FEMALE' then 'F'
         end as sex,
         versions.ethnicity_as_recorded,
         coalesce(ethnicity_texts.ethnicity_group, 'Not stated') as ethnicity_group,
-        versions.postcode,
-        {{ postcode_district('versions.postcode') }} as postcode_district,
-        versions.postcode_as_recorded is not null
-        and versions.postcode is null as is_postcode_doubtful,
+        {{ postcode_columns('versions') }},
         versions.last_updated_at,
         versions.extracted_at,
         versions.raw_row,

@@ -1,14 +1,20 @@
 """A release build: write a new warehouse, check everything there, and only then publish it.
 
-Steps, each a process of its own (dbt's lines and the scripts' lines are printed as they come):
+Steps, each a process of its own (dbt's lines and the tools' lines are printed as they come):
 
 1. ``dbt seed`` and ``dbt build`` into ``releases/<id>.duckdb`` (target ``local``, ``ci`` or ``prod``), with
-   the published release attached read-only as ``previous``;
+   the published release attached read-only as ``previous``; ``dbt source freshness`` against the extract's
+   ``data_as_of`` (a stale source fails the build, a lagging one warns; ``target/sources.json``);
 2. linkage quality against the ground truth (skipped without ``truth/``), the research export, the
    data-quality report, all into ``releases/<id>/``;
-3. the build's record in the ledger and ``dbt run --select audit__release``; ``dbt docs generate``;
+3. the build's record in the ledger and ``dbt run --select audit__release``; ``dbt docs generate`` and the
+   methodology page beside it;
 4. the file is checkpointed and made read-only, then published (``publish.publish``); old releases beyond
    ``releases_to_keep`` are removed.
+
+Every dbt step's run results are kept as ``target/run_results_<step>.json``; once every step has run,
+``target/run_results.json`` is the one of ``dbt build`` again (docs generate and the ``audit.release`` run
+overwrite it), the file tools reading a release's artefacts expect. After a failed step it is that step's.
 
 Any step that fails ends the build: nothing is published, the ledger says why, and the last line printed
 names the release still published. A build killed outright records no publication (at most its ``started``
@@ -21,6 +27,7 @@ import ctypes
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -33,10 +40,14 @@ from typing import Any
 
 import duckdb
 
-from repeat_offending.release import ledger
+from repeat_offending.release import ledger, methodology
 from repeat_offending.release.layout import Layout, ReleaseError, raw_extract_date, release_id
 from repeat_offending.release.lock import INHERITED_FD, build_lock
 from repeat_offending.release.publish import prune, publish
+from repeat_offending.world_manifest import world_parameters
+
+RUN_RESULTS = "run_results.json"
+SOURCE_FRESHNESS_RESULTS = "sources.json"
 
 
 class StepFailedError(Exception):
@@ -52,7 +63,8 @@ class Options:
     require_precision: float | None = None
     require_recall: float | None = None
     dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
-    python: Path = field(default_factory=lambda: Path(sys.executable))
+    tools: Path = field(default_factory=lambda: Path(sys.executable).parent)
+    """Where the commands of the tools distribution (``repeat-offending-tools``) are installed: the venv's bin."""
 
 
 def _die_with_parent() -> None:
@@ -87,13 +99,6 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import version
 
     return {"dbt_version": version("dbt-core"), "duckdb_version": duckdb.__version__}
-
-
-def _world_parameters(data_dir: Path) -> dict[str, Any] | None:
-    """The generator's parameters when DATA_DIR holds a generated world (its manifest), else None."""
-    from repeat_offending.tools.world import read_manifest
-
-    return read_manifest(data_dir)
 
 
 class Build:
@@ -141,31 +146,47 @@ class Build:
         if result.returncode != 0:
             raise StepFailedError(f"{title} failed (exit status {result.returncode}){self.dbt_failures(title)}")
 
-    def dbt(self, title: str, *arguments: str) -> None:
+    def dbt(self, title: str, *arguments: str, step: str | None = None) -> None:
+        """Run a dbt command; with ``step``, keep the run results it writes as ``run_results_<step>.json``
+        (also when it fails), since the next dbt command overwrites ``run_results.json``."""
         project = str(self.options.project_dir)
-        self.run(
-            title,
-            [
-                self.options.dbt,
-                *arguments,
-                "--profiles-dir",
-                project,
-                "--project-dir",
-                project,
-                "--target",
-                self.options.target,
-            ],
-        )
+        results = self.target_path / RUN_RESULTS
+        if step is not None:  # a step that fails before writing results must not be judged by the previous one's
+            results.unlink(missing_ok=True)
+        try:
+            self.run(
+                title,
+                [
+                    self.options.dbt,
+                    *arguments,
+                    "--profiles-dir",
+                    project,
+                    "--project-dir",
+                    project,
+                    "--target",
+                    self.options.target,
+                ],
+            )
+        finally:
+            if step is not None and results.exists():
+                shutil.copy2(results, self.step_results(step))
 
-    def script(self, title: str, name: str, *arguments: str | Path) -> None:
-        self.run(title, [self.options.python, self.options.project_dir / "scripts" / name, *arguments])
+    def step_results(self, step: str) -> Path:
+        """Where the run results of one dbt step are kept."""
+        return self.target_path / f"run_results_{step}.json"
+
+    def tool(self, title: str, command: str, *arguments: str | Path) -> None:
+        """Run a command of the tools distribution (evaluation, research export, data-quality report)."""
+        self.run(title, [self.options.tools / command, *arguments])
 
     def dbt_failures(self, title: str) -> str:
-        """For a dbt step: which nodes failed, from run_results.json (node names only, never data)."""
+        """For a dbt step: which nodes failed, from run_results.json, or sources.json for source freshness
+        (node names only, never data)."""
         if not title.startswith("dbt"):
             return ""
+        name = SOURCE_FRESHNESS_RESULTS if "freshness" in title else RUN_RESULTS
         try:
-            results = json.loads((self.target_path / "run_results.json").read_text())["results"]
+            results = json.loads((self.target_path / name).read_text())["results"]
         except (OSError, ValueError, KeyError):
             return ""
         failed = sorted(r["unique_id"] for r in results if r.get("status") in ("error", "fail", "runtime error"))
@@ -183,8 +204,12 @@ class Build:
             for node in manifest["nodes"].values()
             if node["resource_type"] == "model" and node.get("access") == "public"
         }
-        results = json.loads((self.target_path / "run_results_build.json").read_text())["results"]
+        results = json.loads(self.step_results("build").read_text())["results"]
         tests = Counter(str(r["status"]) for r in results if r["unique_id"].split(".")[0] in ("test", "unit_test"))
+        freshness = {
+            r["unique_id"].split(".", 2)[-1]: str(r["status"])
+            for r in json.loads((self.target_path / SOURCE_FRESHNESS_RESULTS).read_text())["results"]
+        }
         con = duckdb.connect(str(self.database), read_only=True)
         try:
             extract_dates = dict(
@@ -197,12 +222,12 @@ class Build:
             }
             has_quality = con.execute(
                 "select count(*) from information_schema.tables "
-                "where table_schema = 'audit' and table_name = 'linkage_quality'"
+                "where table_schema = 'evaluation' and table_name = 'linkage_quality'"
             ).fetchall()[0][0]
             linkage = None
             if has_quality:
                 row = con.execute(
-                    "select pairwise_precision, pairwise_recall, pairwise_f1 from audit.linkage_quality "
+                    "select pairwise_precision, pairwise_recall, pairwise_f1 from evaluation.linkage_quality "
                     "where scope = 'overall' and is_chosen_threshold"
                 ).fetchall()
                 if row:
@@ -217,6 +242,7 @@ class Build:
             "tests_warned": tests.get("warn", 0),
             "tests_failed": tests.get("fail", 0) + tests.get("error", 0),
             "tests_skipped": tests.get("skipped", 0),
+            "source_freshness": json.dumps(dict(sorted(freshness.items()))),
             "linkage_precision": linkage and linkage["precision"],
             "linkage_recall": linkage and linkage["recall"],
             "linkage_f1": linkage and linkage["f1"],
@@ -228,7 +254,7 @@ class Build:
                 "target": self.options.target,
                 "releases_to_keep": self.options.keep,
                 "previous_release": self.previous,
-                "world": _world_parameters(self.options.data_dir),
+                "world": world_parameters(self.options.data_dir),
                 "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "80%"),
                 "linkage_required": {
                     "precision": self.options.require_precision,
@@ -241,26 +267,28 @@ class Build:
     # --- the build ------------------------------------------------------------------------------------
     def steps(self) -> None:
         o, folder = self.options, self.folder
-        self.dbt("dbt seed", "seed")
-        self.dbt("dbt build", "build")
-        (self.target_path / "run_results.json").replace(self.target_path / "run_results_build.json")
+        self.dbt("dbt seed", "seed", step="seed")
+        self.dbt("dbt build", "build", step="build")
+        # After the build, not before it: audit.raw_contract (right after the seeds) must be the one to judge a
+        # missing or unreadable file, and a stale source is judged like a failing test (nothing published).
+        self.dbt("dbt source freshness", "source", "freshness")
         linkage_requirements: list[str] = []
         if o.require_precision is not None:
             linkage_requirements += ["--require-precision", str(o.require_precision)]
         if o.require_recall is not None:
             linkage_requirements += ["--require-recall", str(o.require_recall)]
-        self.script(
+        self.tool(
             "linkage quality",
-            "evaluate_linkage.py",
+            "evaluate-linkage",
             "--database",
             self.database,
             "--truth",
             o.data_dir / "truth",
             *linkage_requirements,
         )
-        self.script(
+        self.tool(
             "research export",
-            "export_research.py",
+            "export-research",
             "--database",
             self.database,
             "--output",
@@ -271,9 +299,9 @@ class Build:
             self.release_id,
             *(["--require-production-key"] if o.target == "prod" else []),
         )
-        self.script(
+        self.tool(
             "data-quality report",
-            "quality_report.py",
+            "quality-report",
             "--database",
             self.database,
             "--output",
@@ -289,12 +317,24 @@ class Build:
             "finished",
             self.release_id,
             outcome="published",
-            reason=(f"every check passed ({measures['tests_passed']} tests passed, {measures['tests_warned']} warned)"),
+            reason=(
+                f"every check passed ({measures['tests_passed']} tests passed, {measures['tests_warned']} warned"
+                f"{self.freshness_warnings(measures['source_freshness'])})"
+            ),
             **measures,
         )
-        self.dbt("dbt run audit.release", "run", "--select", "audit__release_events", "audit__release")
-        self.dbt("dbt docs generate", "docs", "generate", "--static")
+        self.dbt("dbt run audit.release", "run", "--select", "audit__release_events", "audit__release", step="release")
+        self.dbt("dbt docs generate", "docs", "generate", "--static", step="docs")
+        # The definitions the docs cite, beside them (the overview links methodology.html).
+        methodology.write(self.target_path, release_id=self.release_id)
+        # The release's run results are those of its build, as they would be after a plain `dbt build`.
+        shutil.copy2(self.step_results("build"), self.target_path / RUN_RESULTS)
         self.seal()
+
+    @staticmethod
+    def freshness_warnings(source_freshness: str) -> str:
+        warned = sorted(name for name, status in json.loads(source_freshness).items() if status == "warn")
+        return f"; source freshness warned on {', '.join(warned)}" if warned else ""
 
     def seal(self) -> None:
         """Checkpoint the file (no write-ahead log may be left beside it) and make it read-only."""

@@ -6,7 +6,8 @@ Events (every one has ``event``, ``release_id`` and ``at``, an ISO time in UTC):
 - ``finished``: it ended; ``outcome`` (``published``: every check passed and it is being published;
   ``failed``; ``abandoned``: it stopped without recording an end, found so by the next build), ``reason``,
   and what it measured: ``extract_dates`` (source table -> date), ``row_counts`` (public model -> rows),
-  ``tests`` (status -> count), ``linkage`` (precision, recall, f1 against the ground truth, when there is one).
+  ``tests`` (status -> count), ``source_freshness`` (source table -> ``pass`` or ``warn``, measured against the
+  extract's data_as_of), ``linkage`` (precision, recall, f1 against the ground truth, when there is one).
 - ``published``: the release became the published one (``by``: ``build`` or ``rollback``).
 - ``pruned``: its files were removed by the retention rule.
 
