@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, copy_project, run_dbt
+from repeat_offending.project import layers
 
 BOUNCER = str(Path(sys.executable).with_name("dbt-bouncer"))
 CONFIG = PROJECT_ROOT / "dbt-bouncer.yml"
@@ -113,6 +114,22 @@ def test_every_evaluator_exception_has_a_reason_and_names_a_rule() -> None:
         assert row["fct_name"] in rules, f"{label}: no such dbt-project-evaluator rule"
         assert row["column_name"].strip() and row["id_to_exclude"].strip(), label
         assert len(row["comment"].strip()) >= 20, f"{label}: the reason (column comment) is missing or too short"
+
+
+def test_the_evaluator_model_types_are_the_layers() -> None:
+    """dbt-project-evaluator takes its model types in a format of its own; they must say what var `layers`
+    says (the one list of layers): one type per layer with a models/ folder, that folder, and prefixes that
+    the names of the layer's models (`<schema>__<table>`) start with."""
+    config = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    evaluator = config["dbt_project_evaluator"]
+    model_layers = [layer for layer in layers() if layer.folder.startswith("models/")]
+    assert evaluator["model_types"] == [layer.name for layer in model_layers]
+    for layer in model_layers:
+        assert evaluator[f"{layer.name}_folder_name"] == layer.folder.removeprefix("models/")
+        prefixes = evaluator[f"{layer.name}_prefixes"]
+        for schema in layer.schemas:
+            model_name = schema.replace("*", "system") + "__table"
+            assert any(model_name.startswith(prefix) for prefix in prefixes), (layer.name, schema)
 
 
 def test_the_evaluator_models_are_disabled_unless_evaluating(manifest: Manifest) -> None:
