@@ -14,9 +14,10 @@ Files this command wrote before (``*.parquet`` and the three documents) are repl
 The pseudonyms are dbt's (``macros/research/``): nothing here hashes anything. Which key made them is what
 dbt decided when it built the models: the key in RESEARCH_PSEUDONYM_KEY when set (handed to DuckDB by the
 dbt plugin ``repeat_offending.dbt_plugins.research_pseudonym_key``), else the public development key (a
-compilation error on ``prod``). The export runs in the environment of the build (``release build`` runs both)
-and reads that same variable with the plugin's own function. With the development key, the README says so in
-capitals, and ``--require-production-key`` (passed by ``release build`` for the ``prod`` target) fails.
+compilation error on ``prod``). The warehouse records which in research.extract_metadata
+(``is_development_key``), and the export reads it there, so it is right wherever the export runs. With the
+development key, the README says so in capitals, and ``--require-production-key`` (passed by
+``release build`` for the ``prod`` target) fails.
 
 What the export checks before anything leaves: every research model is contracted (an enforced contract, so
 its columns are exactly the documented ones, checked by dbt at build time) and declares no personal data (no
@@ -44,7 +45,6 @@ from typing import Any
 
 import duckdb
 
-from repeat_offending.dbt_plugins.research_pseudonym_key import pseudonym_key
 from repeat_offending.project import PROJECT_ROOT
 
 DEFAULT_MANIFEST = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
@@ -127,20 +127,15 @@ def research_tables(manifest: dict[str, Any]) -> list[Table]:
     return sorted(tables, key=lambda table: table.name)
 
 
-def pseudonym_key_kind() -> str:
-    """`secret` when the build had a key in RESEARCH_PSEUDONYM_KEY, `development` when dbt used the public
-    development key: the rule of the macro ``research_pseudonym_key()``, read through the dbt plugin that
-    hands the key to DuckDB. Valid in the environment the research models were built in."""
-    return "development" if pseudonym_key() is None else "secret"
-
-
-def data_as_of(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The extract date of the sources (the earliest of linked.extract_dates), when the warehouse has it."""
-    try:
-        row = con.execute("select cast(min(data_as_of) as varchar) from linked.extract_dates").fetchone()
-    except duckdb.Error:
-        return None
-    return row[0] if row else None
+def key_and_data_as_of(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
+    """What the warehouse records of its research tables (research.extract_metadata): `development` when
+    they were pseudonymised with the public development key, else `secret`; and their data_as_of."""
+    row = con.execute(
+        "select is_development_key, cast(data_as_of as varchar) from research.extract_metadata"
+    ).fetchone()
+    if row is None:
+        raise SystemExit("export-research: research.extract_metadata is empty; rebuild the research models")
+    return ("development" if row[0] else "secret"), row[1]
 
 
 def write_dictionary(tables: list[Table], output: Path) -> list[Path]:
@@ -220,8 +215,7 @@ def export_research(
     summary = ExportSummary(release_id=release_id)
     con = duckdb.connect(str(database), read_only=True)
     try:
-        summary.key = pseudonym_key_kind()
-        summary.data_as_of = data_as_of(con)
+        summary.key, summary.data_as_of = key_and_data_as_of(con)
         if summary.key == "development" and require_production_key:
             raise SystemExit(
                 "export-research: the research tables were pseudonymised with the insecure development key; "
