@@ -283,6 +283,19 @@ $(SPARK_STAMP): requirements-spark.txt requirements.txt | $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-spark.txt -c requirements.txt
 	touch $@
 
+# The world `make test-spark` builds on both engines.
+TEST_SPARK_PEOPLE ?= 2000
+TEST_SPARK_DATA_DIR ?= $(CURDIR)/data/test_spark
+
+test-spark: spark-venv ## Build a small world on DuckDB and on Spark (linkage predicting with DuckDB's model); compare every public model
+	$(MAKE) build PEOPLE=$(TEST_SPARK_PEOPLE) DATA_DIR="$(TEST_SPARK_DATA_DIR)" DBT_TARGET=ci
+	@published=$$($(VENV)/bin/release show --data-dir "$(TEST_SPARK_DATA_DIR)" --field target) && \
+		release_dir=$$(dirname "$$published") && \
+		$(VENV)/bin/build-spark --data-dir "$(TEST_SPARK_DATA_DIR)" \
+			--trained-model "$$release_dir/linkage/splink_model.json" \
+			--compare-with "$(TEST_SPARK_DATA_DIR)/warehouse.duckdb" \
+			--compare-schemas derived publication research --compare-relations linked.person_links
+
 build-spark: spark-venv ## Build DATA_DIR's world (generated if needed) on Spark: seeds to research, timed per step
 	@mkdir -p "$$DATA_DIR"
 	@started=$$SECONDS; $(MAKE) data; echo "== build-spark: world ready: $$((SECONDS - started)) s"

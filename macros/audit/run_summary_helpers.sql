@@ -56,10 +56,8 @@
         {%- set schemas = graph.nodes.values() | map(attribute='schema') | unique | list -%}
         {%- set databases = run_query('show databases').columns[0].values() | map('lower') | list -%}
         {%- for schema in schemas | sort if schema | lower in databases -%}
-            {%- for relation in adapter.list_relations_without_caching(
-                api.Relation.create(schema=schema)
-            ) -%}
-                {%- do existing.append(audit_relation_key(none, relation.schema, relation.identifier)) -%}
+            {%- for row in run_query('show tables in ' ~ schema) if not row['isTemporary'] -%}
+                {%- do existing.append(audit_relation_key(none, schema, row['tableName'])) -%}
             {%- endfor -%}
         {%- endfor -%}
     {%- endif -%}

@@ -107,9 +107,7 @@ def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession,
     spark_columns = {name.lower(): name for name in spark_table.column_names}
     names = [name for name, _ in columns]
     missing = tuple(name for name in names if name.lower() not in spark_columns)
-    extra = tuple(
-        original for lower, original in spark_columns.items() if lower not in {n.lower() for n in names}
-    )
+    extra = tuple(original for lower, original in spark_columns.items() if lower not in {n.lower() for n in names})
     if missing:
         return Comparison(relation, duckdb_count, spark_table.num_rows, missing_columns=missing, extra_columns=extra)
     connection.register("spark_rows", spark_table)
@@ -165,7 +163,9 @@ def compare(
 def main(argv: Sequence[str] | None = None) -> int:
     from .session import SessionSettings, create_session
 
-    parser = argparse.ArgumentParser(prog="python -m repeat_offending.spark.compare", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m repeat_offending.spark.compare", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--duckdb", type=Path, required=True, help="the DuckDB build (e.g. DATA_DIR/warehouse.duckdb)")
     parser.add_argument("--data-dir", type=Path, required=True, help="the world the Spark build used (DATA_DIR/spark/)")
     parser.add_argument("--schemas", nargs="*", default=[], help="schemas (patterns) whose relations to compare")

@@ -22,6 +22,7 @@ Each step prints its time.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -44,14 +45,14 @@ PLATFORM_NOTICE = (
     "Spark target: the snapshot (snapshots.person_identities) and the constraints (not null, primary key) "
     "are OFF: they need a table format with MERGE and constraints (Delta, Iceberg), whose jars are not "
     "installed; contracts still check column names and types. persist_docs is off on Spark. Data tests run "
-    "on DuckDB (make build); this build is proven by comparison (make test-spark). README \"Spark\"."
+    'on DuckDB (make build); this build is proven by comparison (make test-spark). README "Spark".'
 )
 
 LINKAGE_TABLES = ("linkage.match_edges", "linked.person_links")
 """The tables of the two linkage Python models, as ``schema.table`` on both engines."""
 
 
-class LinkageStepMissing(NotImplementedError):
+class LinkageStepMissingError(NotImplementedError):
     """The linkage package has no Spark entry point (``run_linkage_on_spark``) yet."""
 
 
@@ -83,29 +84,27 @@ def format_seconds(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s" if minutes else f"{seconds:.1f} s"
 
 
-class DbtFailed(RuntimeError):
+class DbtFailedError(RuntimeError):
     """A dbt invocation did not succeed."""
 
 
 def dbt(args: Sequence[str], project_dir: Path = PROJECT_DIR) -> Any:
-    """Run one dbt command in this process on the spark target; raises DbtFailed unless it succeeds."""
+    """Run one dbt command in this process on the spark target; raises DbtFailedError unless it succeeds."""
     from dbt.cli.main import dbtRunner
 
     command = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--target", TARGET]
     result = dbtRunner().invoke(command)
     if not result.success:
-        raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
+        raise DbtFailedError(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
     return result.result
 
 
-def run_linkage(
-    spark: SparkSession, project_dir: Path, settings: SessionSettings, trained_model: Path | None
-) -> None:
+def run_linkage(spark: SparkSession, project_dir: Path, settings: SessionSettings, trained_model: Path | None) -> None:
     """The linkage step: the linkage package's Spark entry point, on this session."""
     try:
         from repeat_offending.linkage import spark_linkage
     except ImportError as error:
-        raise LinkageStepMissing(
+        raise LinkageStepMissingError(
             "the linkage step on Spark needs repeat_offending.linkage.spark_linkage.run_linkage_on_spark "
             "(issue 13, linkage package); until then build with --linkage-from-duckdb <release .duckdb>"
         ) from error
@@ -141,9 +140,15 @@ def build(
     steps: Sequence[str] = STEPS,
     linkage_from_duckdb: Path | None = None,
     trained_model: Path | None = None,
+    select: Sequence[str] = (),
+    compare_with: Path | None = None,
+    compare_schemas: Sequence[str] = (),
+    compare_relations: Sequence[str] = (),
     timings: Timings | None = None,
-) -> Timings:
-    """Build DATA_DIR's raw extract on Spark (the steps of the module's docstring)."""
+) -> bool:
+    """Build DATA_DIR's raw extract on Spark (the steps of the module's docstring); then, given a DuckDB build
+    of the same world (``compare_with``), compare the relations of ``compare_schemas`` and
+    ``compare_relations`` row for row (repeat_offending.spark.compare). True unless a relation differs."""
     timings = timings or Timings()
     os.environ["DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -151,10 +156,17 @@ def build(
     settings = SessionSettings.from_environment(data_dir)
     with timings.step("start Spark (session, UDFs, session variable)"):
         spark = create_session(settings)
+        # pyspark logs every failing statement's full Java stack trace; dbt reports the error itself.
+        logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     stages: dict[str, list[tuple[str, Callable[[], Any]]]] = {
         "before": [
             ("dbt seed", lambda: dbt(["seed"], project_dir)),
-            ("dbt run (selector spark_before_linkage)", lambda: dbt(["run", "--selector", "spark_before_linkage"], project_dir)),
+            (
+                "dbt run (selector spark_before_linkage)",
+                lambda: dbt(
+                    ["run", *(["--select", *select] if select else ["--selector", "spark_before_linkage"])], project_dir
+                ),
+            ),
             ("dbt test (macro tests)", lambda: dbt(["test", "--select", "tag:macro_tests"], project_dir)),
         ],
         "linkage": [
@@ -165,14 +177,25 @@ def build(
                 else (lambda: run_linkage(spark, project_dir, settings, trained_model)),
             )
         ],
-        "after": [("dbt run (selector spark_after_linkage)", lambda: dbt(["run", "--selector", "spark_after_linkage"], project_dir))],
+        "after": [
+            (
+                "dbt run (selector spark_after_linkage)",
+                lambda: dbt(["run", "--selector", "spark_after_linkage"], project_dir),
+            )
+        ],
         "unit": [("dbt test (unit tests)", lambda: dbt(["test", "--select", "test_type:unit"], project_dir))],
     }
     for stage in steps:
         for name, action in stages[stage]:
             with timings.step(name):
                 action()
-    return timings
+    if compare_with is None:
+        return True
+    from .compare import compare
+
+    with timings.step(f"compare with {compare_with}"):
+        results = compare(compare_with, spark, compare_relations, schemas=compare_schemas)
+    return bool(results) and all(result.equal for result in results)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -197,6 +220,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         help="a splink_model.json saved by a DuckDB build: Spark predicts with its parameters instead of training",
     )
+    parser.add_argument(
+        "--select", nargs="*", default=[], help="development: run this dbt selection instead of spark_before_linkage"
+    )
+    parser.add_argument(
+        "--compare-with", type=Path, help="a DuckDB build of the same world to compare with, row for row, at the end"
+    )
+    parser.add_argument(
+        "--compare-schemas", nargs="*", default=[], help="schemas (patterns: 'stg_*') whose relations to compare"
+    )
+    parser.add_argument("--compare-relations", nargs="*", default=[], help="more relations to compare, schema.table")
     return parser.parse_args(argv)
 
 
@@ -204,19 +237,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     timings = Timings()
     try:
-        build(
+        equal = build(
             args.data_dir.resolve(),
             project_dir=args.project_dir.resolve(),
             steps=args.steps,
             linkage_from_duckdb=args.linkage_from_duckdb,
             trained_model=args.trained_model,
+            select=args.select,
+            compare_with=args.compare_with,
+            compare_schemas=args.compare_schemas,
+            compare_relations=args.compare_relations,
             timings=timings,
         )
-    except (DbtFailed, LinkageStepMissing) as error:
+    except (DbtFailedError, LinkageStepMissingError) as error:
         print(timings.summary(), flush=True)
         print(f"build-spark: {error}", file=sys.stderr)
         return 1
     print(timings.summary(), flush=True)
+    if not equal:
+        print("build-spark: a relation differs from the DuckDB build (lines above)", file=sys.stderr)
+        return 1
     return 0
 
 
