@@ -72,6 +72,11 @@ def _count(rows: int | None) -> str:
     return "-" if rows is None else str(rows)
 
 
+def _scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The one number a count query returns (fetched to the end: DuckDB keeps an unfinished result open)."""
+    return int(connection.execute(sql).fetchall()[0][0])
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -98,8 +103,7 @@ def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession,
     ).fetchall()
     if not columns:
         return Comparison(relation, None, None, error="not on DuckDB")
-    duckdb_rows = connection.execute(f"select count(*) from built.{_quote(schema)}.{_quote(table)}").fetchone()
-    duckdb_count = int(duckdb_rows[0]) if duckdb_rows else 0
+    duckdb_count = _scalar(connection, f"select count(*) from built.{_quote(schema)}.{_quote(table)}")
     try:
         spark_table = spark.table(relation).toArrow()
     except Exception as error:  # an absent relation or one Spark cannot read: reported, not raised
@@ -119,8 +123,8 @@ def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession,
         duckdb_select = ", ".join(_quote(name) for name, _ in columns)
         duckdb_side = f"select {duckdb_select} from built.{_quote(schema)}.{_quote(table)}"
         spark_side = f"select {spark_select} from spark_rows"
-        only_duckdb = connection.execute(f"select count(*) from ({duckdb_side} except all {spark_side})").fetchone()
-        only_spark = connection.execute(f"select count(*) from ({spark_side} except all {duckdb_side})").fetchone()
+        only_duckdb = _scalar(connection, f"select count(*) from ({duckdb_side} except all {spark_side})")
+        only_spark = _scalar(connection, f"select count(*) from ({spark_side} except all {duckdb_side})")
     except duckdb.Error as error:
         return Comparison(relation, duckdb_count, spark_table.num_rows, error=f"cannot compare: {error}")
     finally:
@@ -129,8 +133,8 @@ def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession,
         relation,
         duckdb_count,
         spark_table.num_rows,
-        only_in_duckdb=int(only_duckdb[0]) if only_duckdb else 0,
-        only_in_spark=int(only_spark[0]) if only_spark else 0,
+        only_in_duckdb=only_duckdb,
+        only_in_spark=only_spark,
         extra_columns=extra,
     )
 

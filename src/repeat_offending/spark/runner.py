@@ -141,6 +141,7 @@ def build(
     linkage_from_duckdb: Path | None = None,
     trained_model: Path | None = None,
     select: Sequence[str] = (),
+    skip_seed: bool = False,
     compare_with: Path | None = None,
     compare_schemas: Sequence[str] = (),
     compare_relations: Sequence[str] = (),
@@ -160,7 +161,7 @@ def build(
         logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     stages: dict[str, list[tuple[str, Callable[[], Any]]]] = {
         "before": [
-            ("dbt seed", lambda: dbt(["seed"], project_dir)),
+            *([] if skip_seed else [("dbt seed", lambda: dbt(["seed"], project_dir))]),
             (
                 "dbt run (selector spark_before_linkage)",
                 lambda: dbt(
@@ -223,6 +224,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--select", nargs="*", default=[], help="development: run this dbt selection instead of spark_before_linkage"
     )
+    parser.add_argument("--skip-seed", action="store_true", help="development: the seeds are loaded already")
     parser.add_argument(
         "--compare-with", type=Path, help="a DuckDB build of the same world to compare with, row for row, at the end"
     )
@@ -244,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             linkage_from_duckdb=args.linkage_from_duckdb,
             trained_model=args.trained_model,
             select=args.select,
+            skip_seed=args.skip_seed,
             compare_with=args.compare_with,
             compare_schemas=args.compare_schemas,
             compare_relations=args.compare_relations,

@@ -15,6 +15,7 @@ The session (docs/methodology.md section 10, README "Spark"):
 - the session time zone UTC (DuckDB's timestamps are naive; Spark's would otherwise shift by the JVM's zone);
 - ANSI mode on (Spark 4's default, set explicitly): an invalid cast or an overflow fails as on DuckDB
   instead of silently becoming null; the project's SQL uses ``try_cast`` where a failure is expected;
+- constraint propagation off (its planning time explodes on the staging models' many columns);
 - the UI off (nobody looks at it on a build machine; it would show the plans, with their literals).
 """
 
@@ -84,8 +85,13 @@ def session_config(settings: SessionSettings) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.ansi.enabled": "true",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         # Few cores: few shuffle partitions (the default 200 costs more than it gives on a small world).
         "spark.sql.shuffle.partitions": os.environ.get("SPARK_SHUFFLE_PARTITIONS", "4"),
+        # Constraint propagation (inferring filters from every alias and condition) grows without bound on
+        # the staging models' many cleaned columns: planning staging_checks.oasys_assessments ran for minutes
+        # in InferFiltersFromConstraints. Off: it only adds filters, never changes a result.
+        "spark.sql.constraintPropagation.enabled": "false",
         # Python UDFs through Arrow: fewer round trips for transliterate_to_latin.
         "spark.sql.execution.pythonUDF.arrow.enabled": "true",
     }
