@@ -88,6 +88,10 @@ class DbtFailedError(RuntimeError):
     """A dbt invocation did not succeed."""
 
 
+class CheckFailedError(RuntimeError):
+    """The build ran to its end, but a test step failed or a relation differs from DuckDB's."""
+
+
 def dbt(args: Sequence[str], project_dir: Path = PROJECT_DIR) -> Any:
     """Run one dbt command in this process on the spark target; raises DbtFailedError unless it succeeds."""
     from dbt.cli.main import dbtRunner
@@ -149,7 +153,8 @@ def build(
 ) -> bool:
     """Build DATA_DIR's raw extract on Spark (the steps of the module's docstring); then, given a DuckDB build
     of the same world (``compare_with``), compare the relations of ``compare_schemas`` and
-    ``compare_relations`` row for row (repeat_offending.spark.compare). True unless a relation differs."""
+    ``compare_relations`` row for row (repeat_offending.spark.compare). Raises CheckFailedError, after
+    building everything, when a test step failed or a relation differs."""
     timings = timings or Timings()
     os.environ["DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -186,17 +191,30 @@ def build(
         ],
         "unit": [("dbt test (unit tests)", lambda: dbt(["test", "--select", "test_type:unit"], project_dir))],
     }
+    failed_checks: list[str] = []
     for stage in steps:
         for name, action in stages[stage]:
             with timings.step(name):
-                action()
-    if compare_with is None:
-        return True
-    from .compare import compare
+                if name.startswith("dbt test"):
+                    # A failing test does not stop the build: the rest is built and compared, and the
+                    # build fails at the end (CheckFailedError).
+                    try:
+                        action()
+                    except DbtFailedError as error:
+                        print(f"== build-spark: {error}", flush=True)
+                        failed_checks.append(name)
+                else:
+                    action()
+    if compare_with is not None:
+        from .compare import compare
 
-    with timings.step(f"compare with {compare_with}"):
-        results = compare(compare_with, spark, compare_relations, schemas=compare_schemas)
-    return bool(results) and all(result.equal for result in results)
+        with timings.step(f"compare with {compare_with}"):
+            results = compare(compare_with, spark, compare_relations, schemas=compare_schemas)
+        if not results or not all(result.equal for result in results):
+            failed_checks.append("compare with DuckDB (a relation differs, lines above)")
+    if failed_checks:
+        raise CheckFailedError("failed: " + "; ".join(failed_checks))
+    return True
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -252,15 +270,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare_relations=args.compare_relations,
             timings=timings,
         )
-    except (DbtFailedError, LinkageStepMissingError) as error:
+    except (DbtFailedError, LinkageStepMissingError, CheckFailedError) as error:
         print(timings.summary(), flush=True)
         print(f"build-spark: {error}", file=sys.stderr)
         return 1
     print(timings.summary(), flush=True)
-    if not equal:
-        print("build-spark: a relation differs from the DuckDB build (lines above)", file=sys.stderr)
-        return 1
-    return 0
+    return 0 if equal else 1
 
 
 if __name__ == "__main__":
