@@ -119,14 +119,20 @@
         "select count(*) from glob('" ~ dbt.escape_single_quotes(path) ~ "')"
     ).columns[0].values()[0] > 0 -%}
     {%- if exists -%}
-        read_json('{{ dbt.escape_single_quotes(path) }}', format = 'newline_delimited', columns = {
-            {%- for name, data_type in columns.items() %}
-            '{{ name }}': '{{ data_type }}'{{ ',' if not loop.last }}
-            {%- endfor %}
-        })
+        (
+            select
+                row_number() over () as ledger_line,
+                *
+            from read_json('{{ dbt.escape_single_quotes(path) }}', format = 'newline_delimited', columns = {
+                {%- for name, data_type in columns.items() %}
+                '{{ name }}': '{{ data_type }}'{{ ',' if not loop.last }}
+                {%- endfor %}
+            })
+        )
     {%- else -%}
         (
             select
+                cast(null as bigint) as ledger_line,
                 {%- for name, data_type in columns.items() %}
                 cast(null as {{ data_type }}) as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
                 {%- endfor %}
@@ -139,16 +145,18 @@
 {% macro spark__release_ledger() -%}
     {#- A Spark build is not a release (`release build` writes the ledger on DuckDB builds): no rows, with
         the ledger's columns and types. -#}
+    {%- set text = dbt.type_string() -%}
     {%- set columns = {
-        'event': dbt.type_string(), 'release_id': dbt.type_string(), 'at': dbt.type_string(), 'outcome': dbt.type_string(),
-        'reason': dbt.type_string(), 'by': dbt.type_string(), 'git_commit': dbt.type_string(), 'dbt_version': dbt.type_string(),
-        'duckdb_version': dbt.type_string(), 'target': dbt.type_string(), 'parameters': dbt.type_string(), 'data_as_of': dbt.type_string(),
-        'extract_dates': dbt.type_string(), 'row_counts': dbt.type_string(), 'tests_passed': 'bigint',
+        'event': text, 'release_id': text, 'at': text, 'outcome': text,
+        'reason': text, 'by': text, 'git_commit': text, 'dbt_version': text,
+        'duckdb_version': text, 'target': text, 'parameters': text, 'data_as_of': text,
+        'extract_dates': text, 'row_counts': text, 'tests_passed': 'bigint',
         'tests_warned': 'bigint', 'tests_failed': 'bigint', 'tests_skipped': 'bigint',
-        'source_freshness': dbt.type_string(), 'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
+        'source_freshness': text, 'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
     } -%}
     (
         select
+            cast(null as bigint) as ledger_line,
             {%- for name, data_type in columns.items() %}
             cast(null as {{ data_type }}) as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
             {%- endfor %}

@@ -15,13 +15,13 @@ ledger as (
 final as (
 
     select
-        row_number() over () as event_number,
+        row_number() over (order by ledger_line) as event_number,
         event,
         release_id,
-        cast("at" as timestamp) as event_at,
+        cast({{ adapter.quote('at') }} as timestamp) as event_at,
         outcome,
         reason,
-        "by" as published_by,
+        {{ adapter.quote('by') }} as published_by,
         git_commit,
         dbt_version,
         duckdb_version,

@@ -92,6 +92,10 @@ def session_config(settings: SessionSettings) -> dict[str, str]:
         # the staging models' many cleaned columns: planning staging_checks.oasys_assessments ran for minutes
         # in InferFiltersFromConstraints. Off: it only adds filters, never changes a result.
         "spark.sql.constraintPropagation.enabled": "false",
+        # The analyzer resolves a chain of CTEs one level per iteration: the disclosure control's rounds of
+        # secondary suppression (var sdc_secondary_passes, macros expanded into one query) need more than
+        # the default 100 (test_sdc_suppress failed with "Max iterations (100) reached for batch Resolution").
+        "spark.sql.analyzer.maxIterations": "1000",
         # Python UDFs through Arrow: fewer round trips for transliterate_to_latin.
         "spark.sql.execution.pythonUDF.arrow.enabled": "true",
     }
