@@ -129,3 +129,24 @@ def test_profile_has_a_spark_session_target():
     spark_output = profile["outputs"]["spark"]
     assert (spark_output["type"], spark_output["method"]) == ("spark", "session")
     assert spark_output["server_side_parameters"]["spark.sql.session.timeZone"] == "UTC"
+
+
+def test_compare_leaves_out_build_columns_and_rounds_doubles_when_told(spark, tmp_path):
+    database = tmp_path / "built.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema demo")
+        connection.execute(
+            "create table demo.build as select * from (values ('r1', 0.1 + 0.2, 1)) as t (release_id, share, n)"
+        )
+    spark.sql("create database if not exists demo")
+    spark.sql("drop table if exists demo.build")
+    spark.sql("create table demo.build using parquet as select 'unreleased' as release_id, 0.3d as share, 1 as n")
+    lines: list[str] = []
+    strict = compare(database, spark, ["demo.build"], out=lines.append)[0]
+    assert not strict.equal
+    loose = compare(database, spark, ["demo.build"], ignore_columns=["release_id"], float_digits=12, out=lines.append)[
+        0
+    ]
+    assert loose.equal
+    only_release = compare(database, spark, ["demo.build"], ignore_columns=["release_id"], out=lines.append)[0]
+    assert (only_release.only_in_duckdb, only_release.only_in_spark) == (1, 1)  # 0.30000000000000004 != 0.3

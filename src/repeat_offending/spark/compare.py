@@ -72,6 +72,14 @@ def _count(rows: int | None) -> str:
     return "-" if rows is None else str(rows)
 
 
+def _rounded(expression: str, data_type: str, float_digits: int | None) -> str:
+    """``expression`` rounded to ``float_digits`` decimal places when its type is floating point: the last bits
+    of a double can differ between engines (summation order), which is no difference in the data."""
+    if float_digits is None or data_type.upper() not in {"DOUBLE", "FLOAT", "REAL"}:
+        return expression
+    return f"round({expression}, {int(float_digits)})"
+
+
 def _scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> int:
     """The one number a count query returns (fetched to the end: DuckDB keeps an unfinished result open)."""
     return int(connection.execute(sql).fetchall()[0][0])
@@ -93,8 +101,17 @@ def duckdb_relations(connection: duckdb.DuckDBPyConnection, schema_patterns: Ite
     )
 
 
-def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession, relation: str) -> Comparison:
-    """Compare one relation: ``built.<relation>`` in ``connection`` against ``spark.table(relation)``."""
+def compare_relation(
+    connection: duckdb.DuckDBPyConnection,
+    spark: SparkSession,
+    relation: str,
+    *,
+    ignore_columns: Sequence[str] = (),
+    float_digits: int | None = None,
+) -> Comparison:
+    """Compare one relation: ``built.<relation>`` in ``connection`` against ``spark.table(relation)``, leaving
+    out ``ignore_columns`` (those that differ between two builds by design, e.g. ``release_id``) and, given
+    ``float_digits``, comparing floating-point columns rounded to that many decimal places."""
     schema, table = relation.split(".", 1)
     columns = connection.execute(
         "select column_name, data_type from information_schema.columns"
@@ -103,6 +120,8 @@ def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession,
     ).fetchall()
     if not columns:
         return Comparison(relation, None, None, error="not on DuckDB")
+    ignored = {name.lower() for name in ignore_columns}
+    columns = [(name, data_type) for name, data_type in columns if name.lower() not in ignored]
     duckdb_count = _scalar(connection, f"select count(*) from built.{_quote(schema)}.{_quote(table)}")
     try:
         spark_table = spark.table(relation).toArrow()
@@ -111,16 +130,23 @@ def compare_relation(connection: duckdb.DuckDBPyConnection, spark: SparkSession,
     spark_columns = {name.lower(): name for name in spark_table.column_names}
     names = [name for name, _ in columns]
     missing = tuple(name for name in names if name.lower() not in spark_columns)
-    extra = tuple(original for lower, original in spark_columns.items() if lower not in {n.lower() for n in names})
+    extra = tuple(
+        original
+        for lower, original in spark_columns.items()
+        if lower not in {n.lower() for n in names} and lower not in ignored
+    )
     if missing:
         return Comparison(relation, duckdb_count, spark_table.num_rows, missing_columns=missing, extra_columns=extra)
     connection.register("spark_rows", spark_table)
     try:
         spark_select = ", ".join(
-            f"cast(spark_rows.{_quote(spark_columns[name.lower()])} as {data_type}) as {_quote(name)}"
+            _rounded(f"cast(spark_rows.{_quote(spark_columns[name.lower()])} as {data_type})", data_type, float_digits)
+            + f" as {_quote(name)}"
             for name, data_type in columns
         )
-        duckdb_select = ", ".join(_quote(name) for name, _ in columns)
+        duckdb_select = ", ".join(
+            _rounded(_quote(name), data_type, float_digits) + f" as {_quote(name)}" for name, data_type in columns
+        )
         duckdb_side = f"select {duckdb_select} from built.{_quote(schema)}.{_quote(table)}"
         spark_side = f"select {spark_select} from spark_rows"
         only_duckdb = _scalar(connection, f"select count(*) from ({duckdb_side} except all {spark_side})")
@@ -145,6 +171,8 @@ def compare(
     relations: Sequence[str] = (),
     *,
     schemas: Sequence[str] = (),
+    ignore_columns: Sequence[str] = (),
+    float_digits: int | None = None,
     out: Callable[[str], None] = print,
 ) -> list[Comparison]:
     """Compare ``relations`` (and every relation of the DuckDB file in ``schemas``, patterns allowed) between
@@ -156,7 +184,7 @@ def compare(
         out(f"{'relation':<52} {'DuckDB':>9} {'Spark':>9}")
         results = []
         for name in names:
-            result = compare_relation(connection, spark, name)
+            result = compare_relation(connection, spark, name, ignore_columns=ignore_columns, float_digits=float_digits)
             out(result.line())
             results.append(result)
     equal = sum(result.equal for result in results)
@@ -174,9 +202,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="the world the Spark build used (DATA_DIR/spark/)")
     parser.add_argument("--schemas", nargs="*", default=[], help="schemas (patterns) whose relations to compare")
     parser.add_argument("--relations", nargs="*", default=[], help="more relations, schema.table")
+    parser.add_argument(
+        "--ignore-columns", nargs="*", default=[], help="columns that differ between builds by design (release_id)"
+    )
+    parser.add_argument(
+        "--float-digits", type=int, help="compare floating-point columns rounded to this many decimal places"
+    )
     args = parser.parse_args(argv)
     spark = create_session(SessionSettings.from_environment(args.data_dir))
-    results = compare(args.duckdb, spark, args.relations, schemas=args.schemas)
+    results = compare(
+        args.duckdb,
+        spark,
+        args.relations,
+        schemas=args.schemas,
+        ignore_columns=args.ignore_columns,
+        float_digits=args.float_digits,
+    )
     return 0 if results and all(result.equal for result in results) else 1
 
 

@@ -149,6 +149,8 @@ def build(
     compare_with: Path | None = None,
     compare_schemas: Sequence[str] = (),
     compare_relations: Sequence[str] = (),
+    compare_ignore_columns: Sequence[str] = (),
+    compare_float_digits: int | None = None,
     timings: Timings | None = None,
 ) -> bool:
     """Build DATA_DIR's raw extract on Spark (the steps of the module's docstring); then, given a DuckDB build
@@ -209,7 +211,14 @@ def build(
         from .compare import compare
 
         with timings.step(f"compare with {compare_with}"):
-            results = compare(compare_with, spark, compare_relations, schemas=compare_schemas)
+            results = compare(
+                compare_with,
+                spark,
+                compare_relations,
+                schemas=compare_schemas,
+                ignore_columns=compare_ignore_columns,
+                float_digits=compare_float_digits,
+            )
         if not results or not all(result.equal for result in results):
             failed_checks.append("compare with DuckDB (a relation differs, lines above)")
     if failed_checks:
@@ -250,6 +259,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--compare-schemas", nargs="*", default=[], help="schemas (patterns: 'stg_*') whose relations to compare"
     )
     parser.add_argument("--compare-relations", nargs="*", default=[], help="more relations to compare, schema.table")
+    parser.add_argument(
+        "--compare-ignore-columns", nargs="*", default=[], help="columns that differ by design (release_id)"
+    )
+    parser.add_argument("--compare-float-digits", type=int, help="compare doubles rounded to this many decimals")
     return parser.parse_args(argv)
 
 
@@ -268,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare_with=args.compare_with,
             compare_schemas=args.compare_schemas,
             compare_relations=args.compare_relations,
+            compare_ignore_columns=args.compare_ignore_columns,
+            compare_float_digits=args.compare_float_digits,
             timings=timings,
         )
     except (DbtFailedError, LinkageStepMissingError, CheckFailedError) as error:
