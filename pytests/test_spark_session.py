@@ -136,7 +136,8 @@ def test_compare_leaves_out_build_columns_and_rounds_doubles_when_told(spark, tm
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema demo")
         connection.execute(
-            "create table demo.build as select * from (values ('r1', 0.1 + 0.2, 1)) as t (release_id, share, n)"
+            "create table demo.build as select * from"
+            " (values ('r1', 0.1::double + 0.2::double, 1)) as t (release_id, share, n)"
         )
     spark.sql("create database if not exists demo")
     spark.sql("drop table if exists demo.build")

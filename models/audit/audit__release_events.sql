@@ -15,7 +15,7 @@ ledger as (
 final as (
 
     select
-        row_number() over (order by ledger_line) as event_number,
+        cast(row_number() over (order by ledger_line) as {{ dbt.type_bigint() }}) as event_number,
         event,
         release_id,
         cast({{ adapter.quote('at') }} as timestamp) as event_at,
