@@ -7,6 +7,7 @@ Needs the Spark extra (`make spark-venv`) and Java; skipped without them.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -25,14 +26,17 @@ KEY = "a test key with 'quotes' and \\ backslash"
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("spark_world")
+def spark():
+    # Its own folder, not pytest's tmp_path: a concurrent pytest run prunes old pytest folders, and the
+    # session's Derby metastore must outlive the module.
+    data_dir = Path(tempfile.mkdtemp(prefix="spark_session_test_"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RESEARCH_PSEUDONYM_KEY", KEY)
         patch.setenv("SPARK_DRIVER_MEMORY", "1g")
         session = spark_session.create_session(spark_session.SessionSettings.from_environment(data_dir))
     yield session
     session.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def test_dbt_spark_gets_the_runners_session(spark):

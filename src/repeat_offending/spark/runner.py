@@ -170,7 +170,7 @@ def build(
         "before": [
             *([] if skip_seed else [("dbt seed", lambda: dbt(["seed"], project_dir))]),
             (
-                "dbt run (selector spark_before_linkage)",
+                f"dbt run (--select {' '.join(select)})" if select else "dbt run (selector spark_before_linkage)",
                 lambda: dbt(
                     ["run", *(["--select", *select] if select else ["--selector", "spark_before_linkage"])], project_dir
                 ),
