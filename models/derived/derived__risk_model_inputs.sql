@@ -146,7 +146,7 @@ features as (
         round(
             {{ dbt.datediff(
                 'history.first_sanction_date', 'history.index_date', 'day'
-            ) }} / 365.25,
+            ) }} / 365.25e0,
             4
         ) as years_since_first_sanction
     from history
