@@ -259,6 +259,48 @@ validate: venv ## Compare derived.proven_reoffending with the measures recompute
 risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inputs: AUC, calibration (after build)
 	$(VENV)/bin/risk-model --database "$$DATA_DIR/warehouse.duckdb" --report-dir "$$DATA_DIR/reports"
 
+# --- Spark ---------------------------------------------------------------------------------------------
+# The project on Spark (README "Spark"): dbt-spark's session method in this process's own Spark session
+# (repeat_offending.spark), local[2] by default (SPARK_MASTER, SPARK_DRIVER_MEMORY at most 3g here).
+.PHONY: spark-venv build-spark test-spark
+SPARK_STAMP = $(VENV)/.installed-spark
+# Extra arguments of build-spark (e.g. --trained-model <splink_model.json>, --steps before).
+SPARK_ARGS ?=
+
+spark-venv: venv $(SPARK_STAMP) ## Install the Spark extra (pyspark, dbt-spark) into .venv, and Java 17 (Debian, as root) if missing
+	@if ! command -v java >/dev/null 2>&1; then \
+		if [[ $$(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing Java 17 (Debian package openjdk-17-jre-headless, for Spark)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+		else \
+			echo "Spark needs Java 17: install the Debian package openjdk-17-jre-headless (apt-get install openjdk-17-jre-headless) or another JDK 17 on PATH" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+$(SPARK_STAMP): requirements-spark.txt requirements.txt | $(STAMP)
+	@# requirements.txt as constraints: dbt-spark accepts any dbt-core 1.x, the project pins its own.
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-spark.txt -c requirements.txt
+	touch $@
+
+# The world `make test-spark` builds on both engines.
+TEST_SPARK_PEOPLE ?= 2000
+TEST_SPARK_DATA_DIR ?= $(CURDIR)/data/test_spark
+
+test-spark: spark-venv ## Build a small world on DuckDB and on Spark (linkage predicting with DuckDB's model); compare every public model
+	$(MAKE) build PEOPLE=$(TEST_SPARK_PEOPLE) DATA_DIR="$(TEST_SPARK_DATA_DIR)" DBT_TARGET=ci
+	@published=$$($(VENV)/bin/release show --data-dir "$(TEST_SPARK_DATA_DIR)" --field target) && \
+		release_dir=$$(dirname "$$published") && \
+		$(VENV)/bin/build-spark --data-dir "$(TEST_SPARK_DATA_DIR)" \
+			--trained-model "$$release_dir/linkage/splink_model.json" \
+			--compare-with "$(TEST_SPARK_DATA_DIR)/warehouse.duckdb" \
+			--compare-schemas derived publication research --compare-relations linked.person_links
+
+build-spark: spark-venv ## Build DATA_DIR's world (generated if needed) on Spark: seeds to research, timed per step
+	@mkdir -p "$$DATA_DIR"
+	@started=$$SECONDS; $(MAKE) data; echo "== build-spark: world ready: $$((SECONDS - started)) s"
+	$(VENV)/bin/build-spark --data-dir "$$DATA_DIR" $(SPARK_ARGS)
+
 clean: ## Remove dbt and Python build artefacts (not the data)
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -233,6 +233,28 @@
 {%- endmacro %}
 
 
+{% macro spark__raw_files_found(paths) -%}
+    {#- Spark SQL has no file listing: parquet_file_problem (the runner's UDF, the plugin's function) says
+        `not a regular file` for a path that is not a file, which glob() would not list either. -#}
+    {%- set found = [] -%}
+    {%- if paths | length > 0 -%}
+        {%- set query -%}
+            select file_path
+            from values
+                {%- for path in paths %}
+                ({{ sql_string(path) }}){{ "," if not loop.last }}
+                {%- endfor %}
+                as files (file_path)
+            where coalesce(parquet_file_problem(file_path), '') != 'not a regular file'
+        {%- endset -%}
+        {%- for row in run_query(query) -%}
+            {%- do found.append(row[0]) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(found) }}
+{%- endmacro %}
+
+
 {% macro raw_file_problems(paths) -%}
     {{ return(adapter.dispatch('raw_file_problems', 'repeat_offending')(paths)) }}
 {%- endmacro %}
@@ -253,6 +275,27 @@
                 ({{ sql_string(path) }}){{ "," if not loop.last }}
                 {%- endfor %}
             ) as files (file_path)
+        {%- endset -%}
+        {%- for row in run_query(query) -%}
+            {%- do problems.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(problems) }}
+{%- endmacro %}
+
+
+{% macro spark__raw_file_problems(paths) -%}
+    {#- The same function as on DuckDB, registered as a Python UDF by the Spark runner
+        (repeat_offending.spark.session). -#}
+    {%- set problems = {} -%}
+    {%- if paths | length > 0 -%}
+        {%- set query -%}
+            select file_path, parquet_file_problem(file_path) as problem
+            from values
+                {%- for path in paths %}
+                ({{ sql_string(path) }}){{ "," if not loop.last }}
+                {%- endfor %}
+                as files (file_path)
         {%- endset -%}
         {%- for row in run_query(query) -%}
             {%- do problems.update({row[0]: row[1]}) -%}
@@ -289,6 +332,31 @@
 {%- endmacro %}
 
 
+{% macro spark__raw_file_columns(paths) -%}
+    {#- path -> [(column, type)], in file order, from the footer (Spark infers the schema from it), the
+        types named as DuckDB names them (spark_type_as_duckdb), so that the contract reads the same. -#}
+    {%- set columns = {} -%}
+    {%- for path in paths -%}
+        {%- for row in run_query('describe query select * from parquet.`' ~ path ~ '`') -%}
+            {%- do columns.setdefault(path, []).append((row[0], spark_type_as_duckdb(row[1]))) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{% macro spark_type_as_duckdb(data_type) -%}
+    {#- A Spark type name as DuckDB names the same Parquet type (`string` is `VARCHAR`). -#}
+    {%- set names = {
+        'string': 'VARCHAR', 'bigint': 'BIGINT', 'int': 'INTEGER', 'smallint': 'SMALLINT', 'tinyint': 'TINYINT',
+        'double': 'DOUBLE', 'float': 'FLOAT', 'boolean': 'BOOLEAN', 'date': 'DATE', 'binary': 'BLOB',
+        'timestamp': 'TIMESTAMP WITH TIME ZONE', 'timestamp_ntz': 'TIMESTAMP',
+    } -%}
+    {%- set name = data_type | lower | trim -%}
+    {{ return(names.get(name, name | upper)) }}
+{%- endmacro %}
+
+
 {% macro raw_file_row_counts(paths) -%}
     {{ return(adapter.dispatch('raw_file_row_counts', 'repeat_offending')(paths)) }}
 {%- endmacro %}
@@ -306,6 +374,23 @@
             from parquet_file_metadata([
                 {%- for path in paths %}{{ sql_string(path) }}{{ ", " if not loop.last }}{% endfor -%}
             ])
+        {%- endset -%}
+        {%- for row in run_query(query) -%}
+            {%- do counts.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(counts) }}
+{%- endmacro %}
+
+{% macro spark__raw_file_row_counts(paths) -%}
+    {#- path -> rows (Spark answers count(*) on Parquet from the footers' row-group counts). -#}
+    {%- set counts = {} -%}
+    {%- if paths | length > 0 -%}
+        {%- set query -%}
+            {%- for path in paths %}
+            select {{ sql_string(path) }} as file_path, count(*) as row_count from parquet.`{{ path }}`
+            {% if not loop.last %}union all{% endif %}
+            {%- endfor %}
         {%- endset -%}
         {%- for row in run_query(query) -%}
             {%- do counts.update({row[0]: row[1]}) -%}

@@ -32,16 +32,42 @@
 
 
 {% macro audit_existing_relations() -%}
+    {#- `database.schema.identifier` (audit_relation_key) of every relation in the warehouse. -#}
+    {{ return(adapter.dispatch('audit_existing_relations', 'repeat_offending')()) }}
+{%- endmacro %}
+
+{% macro default__audit_existing_relations() -%}
     {%- set existing = [] -%}
     {%- if execute -%}
         {%- set query -%}
             select table_catalog, table_schema, table_name from information_schema.tables
         {%- endset -%}
         {%- for row in run_query(query) -%}
-            {%- do existing.append((row[0] ~ '.' ~ row[1] ~ '.' ~ row[2]) | lower) -%}
+            {%- do existing.append(audit_relation_key(row[0], row[1], row[2])) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(existing) }}
+{%- endmacro %}
+
+{% macro spark__audit_existing_relations() -%}
+    {#- Spark has no information_schema: the relations of each schema the project's nodes build. -#}
+    {%- set existing = [] -%}
+    {%- if execute -%}
+        {%- set schemas = graph.nodes.values() | map(attribute='schema') | unique | list -%}
+        {%- set databases = run_query('show databases').columns[0].values() | map('lower') | list -%}
+        {%- for schema in schemas | sort if schema | lower in databases -%}
+            {%- for row in run_query('show tables in ' ~ schema) if not row['isTemporary'] -%}
+                {%- do existing.append(audit_relation_key(none, schema, row['tableName'])) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(existing) }}
+{%- endmacro %}
+
+
+{% macro audit_relation_key(database, schema, identifier) -%}
+    {#- A relation's name in lower case, its catalog left out where the engine has none (Spark). -#}
+    {{ return(((database ~ '.' if database else '') ~ schema ~ '.' ~ identifier) | lower) }}
 {%- endmacro %}
 
 
@@ -53,7 +79,7 @@
             {%- if node.resource_type in resource_types
                 and node.config.materialized != 'ephemeral'
                 and (not public_only or node.access == 'public')
-                and ((node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) | lower) in existing -%}
+                and audit_relation_key(node.database, node.schema, node.alias) in existing -%}
                 {%- do nodes.append(node) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -64,16 +90,43 @@
 
 {% macro audit_replace_table(identifier, sql) -%}
     {%- set relation = api.Relation.create(
-        database=target.database, schema='audit', identifier=identifier, type='table'
+        database=audit_database(), schema='audit', identifier=identifier, type='table'
     ) -%}
     {%- set staging_relation = api.Relation.create(
-        database=target.database, schema='audit', identifier=identifier ~ '__dbt_new', type='table'
+        database=audit_database(), schema='audit', identifier=identifier ~ '__dbt_new', type='table'
     ) -%}
     {%- do adapter.create_schema(relation) -%}
     {%- do adapter.drop_relation(staging_relation) -%}
     {%- do run_query('create table ' ~ staging_relation ~ ' as\n' ~ sql) -%}
     {%- do adapter.drop_relation(relation) -%}
     {%- do adapter.rename_relation(staging_relation, relation) -%}
-    {%- do adapter.commit() -%}
+    {%- do audit_commit() -%}
     {{ log('Data-quality summary: wrote ' ~ relation, info=true) }}
+{%- endmacro %}
+
+
+{% macro audit_database() -%}
+    {#- The catalog of the audit schema: the target's database; none on Spark (no catalogs). -#}
+    {{ return(adapter.dispatch('audit_database', 'repeat_offending')()) }}
+{%- endmacro %}
+
+{% macro default__audit_database() -%}
+    {{ return(target.database) }}
+{%- endmacro %}
+
+{% macro spark__audit_database() -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{% macro audit_commit() -%}
+    {{ return(adapter.dispatch('audit_commit', 'repeat_offending')()) }}
+{%- endmacro %}
+
+{% macro default__audit_commit() -%}
+    {%- do adapter.commit() -%}
+{%- endmacro %}
+
+{% macro spark__audit_commit() -%}
+    {#- Spark has no transactions: each statement is final. -#}
 {%- endmacro %}

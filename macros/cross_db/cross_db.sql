@@ -6,7 +6,17 @@
 -#}
 
 {% macro sql_string(text) -%}
+    {{ return(adapter.dispatch('sql_string', 'repeat_offending')(text)) }}
+{%- endmacro %}
+
+{% macro default__sql_string(text) -%}
     {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+{% macro spark__sql_string(text) -%}
+    {#- Spark reads backslash escapes in string literals (`\x` would lose its backslash): backslashes and
+        apostrophes are escaped with a backslash. -#}
+    {{ return("'" ~ (text | string | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'") }}
 {%- endmacro %}
 
 
@@ -191,6 +201,16 @@
         character outside ASCII reach Python (CASE evaluates a branch for its own rows only). -#}
     case
         when regexp_matches({{ expression }}, '[^\x{0}-\x{7F}]')
+            then transliterate_to_latin({{ expression }})
+        else {{ expression }}
+    end
+{%- endmacro %}
+
+{% macro spark__transliterate_to_latin(expression) -%}
+    {#- As on DuckDB: the Python function `transliterate_to_latin`, registered as a UDF by the Spark runner
+        (repeat_offending.spark.session), on values with a character outside ASCII only. -#}
+    case
+        when {{ expression }} rlike {{ sql_string('[^\\x{0}-\\x{7F}]') }}
             then transliterate_to_latin({{ expression }})
         else {{ expression }}
     end

@@ -41,6 +41,12 @@
 {%- endmacro %}
 
 
+{% macro spark__previous_release_relation(schema_name, identifier) -%}
+    {#- A Spark build is not a release (no previous release is attached): none. -#}
+    {{ return(none) }}
+{%- endmacro %}
+
+
 {% macro carry_forward_snapshots() -%}
     {{ return(adapter.dispatch('carry_forward_snapshots', 'repeat_offending')()) }}
 {%- endmacro %}
@@ -77,6 +83,11 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro spark__carry_forward_snapshots() -%}
+    {#- Nothing to carry: the snapshot is disabled on Spark (dbt_project.yml) and no release is attached. -#}
 {%- endmacro %}
 
 
@@ -122,6 +133,27 @@
             where 1 = 0
         )
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro spark__release_ledger() -%}
+    {#- A Spark build is not a release (`release build` writes the ledger on DuckDB builds): no rows, with
+        the ledger's columns and types. -#}
+    {%- set columns = {
+        'event': dbt.type_string(), 'release_id': dbt.type_string(), 'at': dbt.type_string(), 'outcome': dbt.type_string(),
+        'reason': dbt.type_string(), 'by': dbt.type_string(), 'git_commit': dbt.type_string(), 'dbt_version': dbt.type_string(),
+        'duckdb_version': dbt.type_string(), 'target': dbt.type_string(), 'parameters': dbt.type_string(), 'data_as_of': dbt.type_string(),
+        'extract_dates': dbt.type_string(), 'row_counts': dbt.type_string(), 'tests_passed': 'bigint',
+        'tests_warned': 'bigint', 'tests_failed': 'bigint', 'tests_skipped': 'bigint',
+        'source_freshness': dbt.type_string(), 'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
+    } -%}
+    (
+        select
+            {%- for name, data_type in columns.items() %}
+            cast(null as {{ data_type }}) as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        where 1 = 0
+    )
 {%- endmacro %}
 
 

@@ -43,14 +43,26 @@
         {%- for column in columns %}
         {{ column }} := {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
-    )) as varchar)
+    )) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+
+{% macro spark__raw_row_json(columns) -%}
+    {#- Spark's to_json leaves out null fields unless told to keep them (DuckDB keeps them). -#}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column }}', {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 
 {% macro exact_duplicate_number(columns) -%}
+    {#- Ordered by the raw file's own row number: a window may not read an alias of the same select
+        (source_row_number) on every engine (Spark). -#}
     row_number() over (
         partition by {{ columns | join(', ') }}
-        order by source_row_number
+        order by file_row_number
     )
 {%- endmacro %}
 

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('pnc', 'persons') %}
