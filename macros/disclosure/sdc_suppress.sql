@@ -78,53 +78,53 @@ sdc_stage_{{ stage }}_pass_0 as (
 ),
 {%- for pass in range(passes) %}
 
+-- every cell of the stage with each relation it is a member of (a cell in none: one row, no relation), so
+-- that a pass reads the previous one once: Spark inlines CTEs, and a pass read three times would make the
+-- query grow as 3 to the power of the passes
 sdc_stage_{{ stage }}_members_{{ pass }} as (
 
     select
         sdc_input_relations.relation_id,
-        sdc_input_relations.is_total,
+        coalesce(sdc_input_relations.is_total, false) as is_total,
         cells.cell_id,
         cells.people,
         cells.complement_people,
-        cells.is_suppressed
-    from sdc_input_relations
-    inner join sdc_stage_{{ stage }}_pass_{{ pass }} as cells
-        on sdc_input_relations.cell_id = cells.cell_id
+        cells.initial_marker,
+        cells.is_suppressed,
+        sdc_input_relations.relation_id is not null
+        and not cells.is_suppressed
+        and not sdc_input_relations.is_total as is_candidate
+    from sdc_stage_{{ stage }}_pass_{{ pass }} as cells
+    left join sdc_input_relations
+        on cells.cell_id = sdc_input_relations.cell_id
 
 ),
 
-sdc_stage_{{ stage }}_relations_{{ pass }} as (
-
-    select
-        relation_id,
-        sum(case when is_suppressed then 1 else 0 end) as suppressed_members,
-        max(case when is_total and is_suppressed then 1 else 0 end) as is_total_suppressed,
-        sum(case when is_suppressed and not is_total then people else 0 end) as suppressed_people,
-        sum(case when is_suppressed and not is_total then complement_people else 0 end)
-            as suppressed_complement,
-        sum(case when complement_people is null then 1 else 0 end) as members_without_complement
-    from sdc_stage_{{ stage }}_members_{{ pass }}
-    group by relation_id
-
-),
-
--- the unsuppressed children of each relation, smallest first, with what the smaller ones add up to
+-- per member, the state of its relation; and the unsuppressed children of each relation, smallest first,
+-- with what the smaller ones add up to
 sdc_stage_{{ stage }}_candidates_{{ pass }} as (
 
     select
-        relation_id,
-        cell_id,
-        row_number() over (partition by relation_id order by people, cell_id) as candidate_rank,
+        *,
+        sum(case when is_suppressed then 1 else 0 end) over (partition by relation_id) as suppressed_members,
+        max(case when is_total and is_suppressed then 1 else 0 end) over (partition by relation_id)
+            as is_total_suppressed,
+        sum(case when is_suppressed and not is_total then people else 0 end) over (partition by relation_id)
+            as suppressed_people,
+        sum(case when is_suppressed and not is_total then complement_people else 0 end)
+            over (partition by relation_id) as suppressed_complement,
+        sum(case when complement_people is null then 1 else 0 end) over (partition by relation_id)
+            as members_without_complement,
+        row_number() over (partition by relation_id, is_candidate order by people, cell_id) as candidate_rank,
         coalesce(sum(people) over (
-            partition by relation_id order by people, cell_id
+            partition by relation_id, is_candidate order by people, cell_id
             rows between unbounded preceding and 1 preceding
         ), 0) as people_before,
         coalesce(sum(complement_people) over (
-            partition by relation_id order by people, cell_id
+            partition by relation_id, is_candidate order by people, cell_id
             rows between unbounded preceding and 1 preceding
         ), 0) as complement_before
     from sdc_stage_{{ stage }}_members_{{ pass }}
-    where not is_suppressed and not is_total
 
 ),
 
@@ -133,40 +133,37 @@ sdc_stage_{{ stage }}_candidates_{{ pass }} as (
 -- its next smallest children are suppressed
 sdc_stage_{{ stage }}_chosen_{{ pass }} as (
 
-    select distinct candidates.cell_id
-    from sdc_stage_{{ stage }}_candidates_{{ pass }} as candidates
-    inner join sdc_stage_{{ stage }}_relations_{{ pass }} as relation_state
-        on candidates.relation_id = relation_state.relation_id
-    where
-        relation_state.suppressed_members > 0
+    select
+        *,
+        is_candidate
+        and suppressed_members > 0
         and not (
-            relation_state.suppressed_members + candidates.candidate_rank - 1 >= 2
+            suppressed_members + candidate_rank - 1 >= 2
             and (
-                relation_state.is_total_suppressed = 1
+                is_total_suppressed = 1
                 or (
-                    relation_state.suppressed_people + candidates.people_before >= {{ threshold }}
+                    suppressed_people + people_before >= {{ threshold }}
                     and (
-                        relation_state.members_without_complement > 0
-                        or relation_state.suppressed_complement + candidates.complement_before
-                        >= {{ threshold }}
+                        members_without_complement > 0
+                        or suppressed_complement + complement_before >= {{ threshold }}
                     )
                 )
             )
-        )
+        ) as is_chosen
+    from sdc_stage_{{ stage }}_candidates_{{ pass }}
 
 ),
 
 sdc_stage_{{ stage }}_pass_{{ pass + 1 }} as (
 
     select
-        cells.cell_id,
-        cells.people,
-        cells.complement_people,
-        cells.initial_marker,
-        cells.is_suppressed or chosen.cell_id is not null as is_suppressed
-    from sdc_stage_{{ stage }}_pass_{{ pass }} as cells
-    left join sdc_stage_{{ stage }}_chosen_{{ pass }} as chosen
-        on cells.cell_id = chosen.cell_id
+        cell_id,
+        people,
+        complement_people,
+        initial_marker,
+        max(case when is_suppressed or is_chosen then 1 else 0 end) = 1 as is_suppressed
+    from sdc_stage_{{ stage }}_chosen_{{ pass }}
+    group by cell_id, people, complement_people, initial_marker
 
 ),
 {%- endfor %}
