@@ -76,12 +76,11 @@ sdc_stage_{{ stage }}_pass_0 as (
     where stage_cells.stage = {{ stage }}
 
 ),
-{%- for pass in range(passes) %}
 
--- every cell of the stage with each relation it is a member of (a cell in none: one row, no relation), so
--- that a pass reads the previous one once: Spark inlines CTEs, and a pass read three times would make the
--- query grow as 3 to the power of the passes
-sdc_stage_{{ stage }}_members_{{ pass }} as (
+-- every cell of the stage with each relation it is a member of (a cell in none: one row, no relation):
+-- the state the rounds pass on, so that a round reads the previous one once and the relations once per
+-- stage (Spark inlines CTEs: read several times, they would make the query grow with every round)
+sdc_stage_{{ stage }}_members_0 as (
 
     select
         sdc_input_relations.relation_id,
@@ -94,11 +93,12 @@ sdc_stage_{{ stage }}_members_{{ pass }} as (
         sdc_input_relations.relation_id is not null
         and not cells.is_suppressed
         and not sdc_input_relations.is_total as is_candidate
-    from sdc_stage_{{ stage }}_pass_{{ pass }} as cells
+    from sdc_stage_{{ stage }}_pass_0 as cells
     left join sdc_input_relations
         on cells.cell_id = sdc_input_relations.cell_id
 
 ),
+{%- for pass in range(passes) %}
 
 -- per member, the state of its relation; and the unsuppressed children of each relation, smallest first,
 -- with what the smaller ones add up to
@@ -154,16 +154,28 @@ sdc_stage_{{ stage }}_chosen_{{ pass }} as (
 
 ),
 
-sdc_stage_{{ stage }}_pass_{{ pass + 1 }} as (
+-- a cell chosen in one of its relations is suppressed in all of them
+sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }} as (
 
     select
+        relation_id,
+        is_total,
         cell_id,
         people,
         complement_people,
         initial_marker,
-        max(case when is_suppressed or is_chosen then 1 else 0 end) = 1 as is_suppressed
+        max(case when is_suppressed or is_chosen then 1 else 0 end) over (partition by cell_id) = 1
+            as is_suppressed
     from sdc_stage_{{ stage }}_chosen_{{ pass }}
-    group by cell_id, people, complement_people, initial_marker
+
+),
+
+sdc_stage_{{ stage }}_members_{{ pass + 1 }} as (
+
+    select
+        *,
+        relation_id is not null and not is_suppressed and not is_total as is_candidate
+    from sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }}
 
 ),
 {%- endfor %}
@@ -177,13 +189,13 @@ sdc_result_{{ stage }} as (
     from sdc_result_{{ stage - 1 }}
     union all
     {%- endif %}
-    select
+    select distinct
         cell_id,
         case
             when initial_marker is not null then initial_marker
             when is_suppressed then 'secondary'
         end as suppression_marker
-    from sdc_stage_{{ stage }}_pass_{{ passes }}
+    from sdc_stage_{{ stage }}_members_{{ passes }}
 
 ){% if not loop.last %},{% endif %}
 {%- endfor %}
