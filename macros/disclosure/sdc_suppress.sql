@@ -76,55 +76,55 @@ sdc_stage_{{ stage }}_pass_0 as (
     where stage_cells.stage = {{ stage }}
 
 ),
-{%- for pass in range(passes) %}
 
-sdc_stage_{{ stage }}_members_{{ pass }} as (
+-- every cell of the stage with each relation it is a member of (a cell in none: one row, no relation):
+-- the state the rounds pass on, so that a round reads the previous one once and the relations once per
+-- stage (Spark inlines CTEs: read several times, they would make the query grow with every round)
+sdc_stage_{{ stage }}_members_0 as (
 
     select
         sdc_input_relations.relation_id,
-        sdc_input_relations.is_total,
+        coalesce(sdc_input_relations.is_total, false) as is_total,
         cells.cell_id,
         cells.people,
         cells.complement_people,
-        cells.is_suppressed
-    from sdc_input_relations
-    inner join sdc_stage_{{ stage }}_pass_{{ pass }} as cells
-        on sdc_input_relations.cell_id = cells.cell_id
+        cells.initial_marker,
+        cells.is_suppressed,
+        sdc_input_relations.relation_id is not null
+        and not cells.is_suppressed
+        and not sdc_input_relations.is_total as is_candidate
+    from sdc_stage_{{ stage }}_pass_0 as cells
+    left join sdc_input_relations
+        on cells.cell_id = sdc_input_relations.cell_id
 
 ),
+{%- for pass in range(passes) %}
 
-sdc_stage_{{ stage }}_relations_{{ pass }} as (
-
-    select
-        relation_id,
-        sum(case when is_suppressed then 1 else 0 end) as suppressed_members,
-        max(case when is_total and is_suppressed then 1 else 0 end) as is_total_suppressed,
-        sum(case when is_suppressed and not is_total then people else 0 end) as suppressed_people,
-        sum(case when is_suppressed and not is_total then complement_people else 0 end)
-            as suppressed_complement,
-        sum(case when complement_people is null then 1 else 0 end) as members_without_complement
-    from sdc_stage_{{ stage }}_members_{{ pass }}
-    group by relation_id
-
-),
-
--- the unsuppressed children of each relation, smallest first, with what the smaller ones add up to
+-- per member, the state of its relation; and the unsuppressed children of each relation, smallest first,
+-- with what the smaller ones add up to
 sdc_stage_{{ stage }}_candidates_{{ pass }} as (
 
     select
-        relation_id,
-        cell_id,
-        row_number() over (partition by relation_id order by people, cell_id) as candidate_rank,
+        *,
+        sum(case when is_suppressed then 1 else 0 end) over (partition by relation_id) as suppressed_members,
+        max(case when is_total and is_suppressed then 1 else 0 end) over (partition by relation_id)
+            as is_total_suppressed,
+        sum(case when is_suppressed and not is_total then people else 0 end) over (partition by relation_id)
+            as suppressed_people,
+        sum(case when is_suppressed and not is_total then complement_people else 0 end)
+            over (partition by relation_id) as suppressed_complement,
+        sum(case when complement_people is null then 1 else 0 end) over (partition by relation_id)
+            as members_without_complement,
+        row_number() over (partition by relation_id, is_candidate order by people, cell_id) as candidate_rank,
         coalesce(sum(people) over (
-            partition by relation_id order by people, cell_id
+            partition by relation_id, is_candidate order by people, cell_id
             rows between unbounded preceding and 1 preceding
         ), 0) as people_before,
         coalesce(sum(complement_people) over (
-            partition by relation_id order by people, cell_id
+            partition by relation_id, is_candidate order by people, cell_id
             rows between unbounded preceding and 1 preceding
         ), 0) as complement_before
     from sdc_stage_{{ stage }}_members_{{ pass }}
-    where not is_suppressed and not is_total
 
 ),
 
@@ -133,40 +133,49 @@ sdc_stage_{{ stage }}_candidates_{{ pass }} as (
 -- its next smallest children are suppressed
 sdc_stage_{{ stage }}_chosen_{{ pass }} as (
 
-    select distinct candidates.cell_id
-    from sdc_stage_{{ stage }}_candidates_{{ pass }} as candidates
-    inner join sdc_stage_{{ stage }}_relations_{{ pass }} as relation_state
-        on candidates.relation_id = relation_state.relation_id
-    where
-        relation_state.suppressed_members > 0
+    select
+        *,
+        is_candidate
+        and suppressed_members > 0
         and not (
-            relation_state.suppressed_members + candidates.candidate_rank - 1 >= 2
+            suppressed_members + candidate_rank - 1 >= 2
             and (
-                relation_state.is_total_suppressed = 1
+                is_total_suppressed = 1
                 or (
-                    relation_state.suppressed_people + candidates.people_before >= {{ threshold }}
+                    suppressed_people + people_before >= {{ threshold }}
                     and (
-                        relation_state.members_without_complement > 0
-                        or relation_state.suppressed_complement + candidates.complement_before
-                        >= {{ threshold }}
+                        members_without_complement > 0
+                        or suppressed_complement + complement_before >= {{ threshold }}
                     )
                 )
             )
-        )
+        ) as is_chosen
+    from sdc_stage_{{ stage }}_candidates_{{ pass }}
 
 ),
 
-sdc_stage_{{ stage }}_pass_{{ pass + 1 }} as (
+-- a cell chosen in one of its relations is suppressed in all of them
+sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }} as (
 
     select
-        cells.cell_id,
-        cells.people,
-        cells.complement_people,
-        cells.initial_marker,
-        cells.is_suppressed or chosen.cell_id is not null as is_suppressed
-    from sdc_stage_{{ stage }}_pass_{{ pass }} as cells
-    left join sdc_stage_{{ stage }}_chosen_{{ pass }} as chosen
-        on cells.cell_id = chosen.cell_id
+        relation_id,
+        is_total,
+        cell_id,
+        people,
+        complement_people,
+        initial_marker,
+        max(case when is_suppressed or is_chosen then 1 else 0 end) over (partition by cell_id) = 1
+            as is_suppressed
+    from sdc_stage_{{ stage }}_chosen_{{ pass }}
+
+),
+
+sdc_stage_{{ stage }}_members_{{ pass + 1 }} as (
+
+    select
+        *,
+        relation_id is not null and not is_suppressed and not is_total as is_candidate
+    from sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }}
 
 ),
 {%- endfor %}
@@ -180,13 +189,13 @@ sdc_result_{{ stage }} as (
     from sdc_result_{{ stage - 1 }}
     union all
     {%- endif %}
-    select
+    select distinct
         cell_id,
         case
             when initial_marker is not null then initial_marker
             when is_suppressed then 'secondary'
         end as suppression_marker
-    from sdc_stage_{{ stage }}_pass_{{ passes }}
+    from sdc_stage_{{ stage }}_members_{{ passes }}
 
 ){% if not loop.last %},{% endif %}
 {%- endfor %}
@@ -195,4 +204,21 @@ select
     cell_id,
     suppression_marker
 from sdc_result_{{ stages }}
+{%- endmacro %}
+
+
+{#- A statement run before a model that applies sdc_suppress (its pre_hook), or nothing. Documented in
+    _disclosure__macros.yml. -#}
+{% macro sdc_session_settings() -%}
+    {{ return(adapter.dispatch('sdc_session_settings', 'repeat_offending')()) }}
+{%- endmacro %}
+
+{% macro default__sdc_session_settings() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro spark__sdc_session_settings() -%}
+    {#- Spark's analyzer resolves a chain of CTEs one level per iteration, at most 100 by default: three
+        stages of 12 rounds of four CTEs each are deeper than that. -#}
+    {{ return('set spark.sql.analyzer.maxIterations = 1000') }}
 {%- endmacro %}

@@ -23,14 +23,7 @@
         ) }}
     {%- endif -%}
     {%- if key | trim != '' -%}
-        {#- Set as the session variable research_pseudonym_key by the dbt-duckdb plugin
-            repeat_offending.dbt_plugins.research_pseudonym_key (profiles.yml). -#}
-        {{ return(
-            "case when getvariable('research_pseudonym_key') is null then error("
-            ~ "'RESEARCH_PSEUDONYM_KEY is set but the session variable research_pseudonym_key is not: add the "
-            ~ "plugin repeat_offending.dbt_plugins.research_pseudonym_key to the profile') "
-            ~ "else getvariable('research_pseudonym_key') end"
-        ) }}
+        {{ return(adapter.dispatch('research_pseudonym_key_variable', 'repeat_offending')()) }}
     {%- elif target.name == 'prod' -%}
         {{ exceptions.raise_compiler_error(
             "RESEARCH_PSEUDONYM_KEY must be set for the prod target: the research extract replaces person ids "
@@ -44,21 +37,45 @@
 {%- endmacro %}
 
 
+{#- DuckDB: set as the session variable research_pseudonym_key by the dbt-duckdb plugin
+    repeat_offending.dbt_plugins.research_pseudonym_key (profiles.yml). -#}
+{% macro default__research_pseudonym_key_variable() -%}
+    {{ return(
+        "case when getvariable('research_pseudonym_key') is null then error("
+        ~ "'RESEARCH_PSEUDONYM_KEY is set but the session variable research_pseudonym_key is not: add the "
+        ~ "plugin repeat_offending.dbt_plugins.research_pseudonym_key to the profile') "
+        ~ "else getvariable('research_pseudonym_key') end"
+    ) }}
+{%- endmacro %}
+
+{#- Spark: the SQL session variable research_pseudonym_key, which the Spark runner (package
+    repeat_offending.spark) declares and sets from the environment through a bound parameter before dbt
+    runs. -#}
+{% macro spark__research_pseudonym_key_variable() -%}
+    {{ return(
+        "case when system.session.research_pseudonym_key is null then raise_error("
+        ~ "'RESEARCH_PSEUDONYM_KEY is set but the session variable research_pseudonym_key is not: run dbt "
+        ~ "through the Spark runner (repeat_offending.spark), which declares it') "
+        ~ "else system.session.research_pseudonym_key end"
+    ) }}
+{%- endmacro %}
+
+
 {% macro research_pseudonym_development_key() -%}
     {{ return('insecure-development-key-do-not-use') }}
 {%- endmacro %}
 
 
 {% macro pseudonymous_person_id(person_id) -%}
-    {{ hmac_sha256_hex('encode(' ~ research_pseudonym_key() ~ ')', person_id) }}
+    {{ hmac_sha256_hex(utf8_bytes(research_pseudonym_key()), person_id) }}
 {%- endmacro %}
 
 
 {% macro year_month(date_expression) -%}
     {{ dbt.concat([
-        "cast(extract(year from " ~ date_expression ~ ") as varchar)",
+        "cast(extract(year from " ~ date_expression ~ ") as " ~ dbt.type_string() ~ ")",
         "'-'",
-        "lpad(cast(extract(month from " ~ date_expression ~ ") as varchar), 2, '0')"
+        "lpad(cast(extract(month from " ~ date_expression ~ ") as " ~ dbt.type_string() ~ "), 2, '0')"
     ]) }}
 {%- endmacro %}
 

@@ -146,7 +146,7 @@ features as (
         round(
             {{ dbt.datediff(
                 'history.first_sanction_date', 'history.index_date', 'day'
-            ) }} / 365.25,
+            ) }} / 365.25e0,
             4
         ) as years_since_first_sanction
     from history
@@ -186,10 +186,9 @@ final as (
         ) as age_at_first_proven_offence,
         cast(features.years_since_first_sanction as double) as years_since_first_proven_offence,
         cast(
-            ln(
-                (features.previous_sanction_occasions + 1.0)
-                / (features.years_since_first_sanction + 10.0)
-            )
+            {{ natural_log(
+                '(features.previous_sanction_occasions + 1.0) / (features.years_since_first_sanction + 10.0)'
+            ) }}
             as double
         ) as copas_rate,
         features.index_event_type,

@@ -9,8 +9,8 @@ with
 final as (
 
     {{ previous_release_rows('linkage', 'person_identities', [
-        {'name': 'record_id', 'type': 'varchar'},
-        {'name': 'identity_hash', 'type': 'varchar', 'expression': person_identity_hash()}
+        {'name': 'record_id', 'type': dbt.type_string()},
+        {'name': 'identity_hash', 'type': dbt.type_string(), 'expression': person_identity_hash()}
     ]) }}
 
 )

@@ -9,11 +9,11 @@ with
 final as (
 
     {{ previous_release_rows('linked', 'person_id_history', [
-        {'name': 'change_id', 'type': 'varchar'},
-        {'name': 'release_id', 'type': 'varchar'},
-        {'name': 'previous_person_id', 'type': 'varchar'},
-        {'name': 'successor_person_id', 'type': 'varchar'},
-        {'name': 'change', 'type': 'varchar'},
+        {'name': 'change_id', 'type': dbt.type_string()},
+        {'name': 'release_id', 'type': dbt.type_string()},
+        {'name': 'previous_person_id', 'type': dbt.type_string()},
+        {'name': 'successor_person_id', 'type': dbt.type_string()},
+        {'name': 'change', 'type': dbt.type_string()},
         {'name': 'records_moved', 'type': 'bigint'},
         {'name': 'is_retired', 'type': 'boolean'}
     ]) }}

@@ -9,8 +9,8 @@ with
 final as (
 
     {{ previous_release_rows('linked', 'person_links', [
-        {'name': 'record_id', 'type': 'varchar'},
-        {'name': 'person_id', 'type': 'varchar'}
+        {'name': 'record_id', 'type': dbt.type_string()},
+        {'name': 'person_id', 'type': dbt.type_string()}
     ]) }}
 
 )

@@ -30,10 +30,25 @@ pnc_records as (
 
 ),
 
+numbered_pnc_records as (
+
+    select
+        *,
+        row_number() over (partition by pnc_id order by anchor_record_id) as anchor_rank
+    from pnc_records
+
+),
+
 anchors as (
 
-    select * from pnc_records
-    qualify row_number() over (partition by pnc_id order by anchor_record_id) = 1
+    select
+        pnc_id,
+        anchor_record_id,
+        anchor_date_of_birth,
+        anchor_surname,
+        anchor_forename
+    from numbered_pnc_records
+    where anchor_rank = 1
 
 ),
 

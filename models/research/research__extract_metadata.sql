@@ -7,7 +7,7 @@
 {%- set key_id_label = "'repeat_offending research pseudonym key id'" -%}
 {%- set string_type = api.Column.translate_type('string') -%}
 {%- set bigint_type = dbt.type_bigint() -%}
-{%- set development_key = "encode('" ~ research_pseudonym_development_key() ~ "')" -%}
+{%- set development_key = utf8_bytes("'" ~ research_pseudonym_development_key() ~ "'") -%}
 
 with
 
@@ -89,7 +89,7 @@ pseudonym_key as (
 
     select
         substring(
-            {{ hmac_sha256_hex('encode(' ~ research_pseudonym_key() ~ ')', key_id_label) }}, 1, 16
+            {{ hmac_sha256_hex(utf8_bytes(research_pseudonym_key()), key_id_label) }}, 1, 16
         ) as pseudonym_key_id,
         substring(
             {{ hmac_sha256_hex(development_key, key_id_label) }}, 1, 16

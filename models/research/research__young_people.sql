@@ -34,7 +34,7 @@ final as (
         adult_convictions,
         adult_convicted_offences,
         adult_offence_group,
-        cast(floor(adult_follow_up_days / 365.25) as integer) as adult_follow_up_years,
+        cast(floor(adult_follow_up_days / 365.25e0) as integer) as adult_follow_up_years,
         has_assessment,
         days_from_cohort_conviction_to_assessment,
         {%- for need in assessment_need_columns() %}

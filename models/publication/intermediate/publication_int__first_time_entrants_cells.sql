@@ -5,6 +5,7 @@
     (breakdown `All`), the total of every breakdown; the public table repeats it in each. Category
     lists: reference.publication_first_time_entrants_categories (with reference.offence_groups).
 -#}
+{%- set string_type = dbt.type_string() %}
 
 with
 
@@ -124,7 +125,7 @@ cells as (
         categories.breakdown,
         categories.category,
         categories.category_order,
-        'fte|' || cast(years.fte_year as varchar) || '|' || categories.breakdown
+        'fte|' || cast(years.fte_year as {{ string_type }}) || '|' || categories.breakdown
         || '|' || categories.category as cell_id,
         coalesce(category_counts.first_time_entrants, 0) as first_time_entrants
     from years
@@ -142,7 +143,7 @@ cells as (
         'All' as breakdown,
         'All' as category,
         0 as category_order,
-        'fte|' || cast(fte_year as varchar) as cell_id,
+        'fte|' || cast(fte_year as {{ string_type }}) as cell_id,
         first_time_entrants
     from year_counts
 
@@ -153,7 +154,7 @@ sdc_cells as (
     select
         cell_id,
         1 as stage,
-        cast(null as varchar) as parent_cell_id,
+        cast(null as {{ string_type }}) as parent_cell_id,
         first_time_entrants as people,
         cast(null as integer) as complement_people
     from cells
@@ -164,7 +165,8 @@ sdc_cells as (
 sdc_relations as (
 
     select
-        'fte|' || cast(cells.fte_year as varchar) || '|' || breakdowns.breakdown as relation_id,
+        'fte|' || cast(cells.fte_year as {{ string_type }}) || '|' || breakdowns.breakdown
+            as relation_id,
         cells.cell_id,
         cells.breakdown = 'All' as is_total
     from cells

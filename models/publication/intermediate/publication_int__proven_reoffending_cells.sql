@@ -7,6 +7,7 @@
     reference.publication_age_groups and reference.publication_proven_reoffending_categories (with
     reference.offence_groups and reference.regions).
 -#}
+{%- set string_type = dbt.type_string() %}
 {%- set breakdowns = [
     'age_band', 'sex', 'ethnicity_group', 'index_offence_group', 'index_disposal_group',
     'previous_offences_band', 'region'
@@ -254,10 +255,10 @@ cells as (
     union all
 
     select
-        'year|' || cast(complete_years.cohort_year as varchar) || '|' || age_groups.age_group
-            as cell_id,
+        'year|' || cast(complete_years.cohort_year as {{ string_type }}) || '|'
+        || age_groups.age_group as cell_id,
         'year' as table_part,
-        cast(null as varchar) as cohort_quarter,
+        cast(null as {{ string_type }}) as cohort_quarter,
         complete_years.cohort_year,
         age_groups.age_group,
         age_groups.age_group_order,
@@ -278,10 +279,11 @@ cells as (
     union all
 
     select
-        'year|' || cast(complete_years.cohort_year as varchar) || '|' || categories.age_group
-        || '|' || categories.breakdown || '|' || categories.category as cell_id,
+        'year|' || cast(complete_years.cohort_year as {{ string_type }}) || '|'
+        || categories.age_group || '|' || categories.breakdown || '|' || categories.category
+            as cell_id,
         'breakdown' as table_part,
-        cast(null as varchar) as cohort_quarter,
+        cast(null as {{ string_type }}) as cohort_quarter,
         complete_years.cohort_year,
         categories.age_group,
         age_groups.age_group_order,
@@ -311,8 +313,8 @@ relations as (
 
     -- juveniles and adults add up to all offenders, per quarter and per year
     select
-        'ages|' || table_part || '|' || coalesce(cohort_quarter, cast(cohort_year as varchar))
-            as relation_id,
+        'ages|' || table_part || '|'
+        || coalesce(cohort_quarter, cast(cohort_year as {{ string_type }})) as relation_id,
         cell_id,
         age_group = 'All' as is_total
     from cells
@@ -322,7 +324,8 @@ relations as (
 
     -- the four quarters of a complete year add up to the year
     select
-        'quarters|' || cast(years.cohort_year as varchar) || '|' || years.age_group as relation_id,
+        'quarters|' || cast(years.cohort_year as {{ string_type }}) || '|' || years.age_group
+            as relation_id,
         quarters.cell_id,
         false as is_total
     from cells as quarters
@@ -336,7 +339,7 @@ relations as (
     union all
 
     select
-        'quarters|' || cast(cohort_year as varchar) || '|' || age_group as relation_id,
+        'quarters|' || cast(cohort_year as {{ string_type }}) || '|' || age_group as relation_id,
         cell_id,
         true as is_total
     from cells
@@ -346,8 +349,8 @@ relations as (
 
     -- the categories of a breakdown add up to the year's offenders of the age group
     select
-        'breakdown|' || cast(cohort_year as varchar) || '|' || age_group || '|' || breakdown
-            as relation_id,
+        'breakdown|' || cast(cohort_year as {{ string_type }}) || '|' || age_group || '|'
+        || breakdown as relation_id,
         cell_id,
         false as is_total
     from cells
@@ -356,8 +359,8 @@ relations as (
     union all
 
     select
-        'breakdown|' || cast(years.cohort_year as varchar) || '|' || years.age_group || '|'
-        || breakdowns.breakdown as relation_id,
+        'breakdown|' || cast(years.cohort_year as {{ string_type }}) || '|' || years.age_group
+        || '|' || breakdowns.breakdown as relation_id,
         years.cell_id,
         true as is_total
     from cells as years
@@ -374,7 +377,7 @@ sdc_cells as (
     select
         cell_id || '|offenders' as cell_id,
         1 as stage,
-        cast(null as varchar) as parent_cell_id,
+        cast(null as {{ string_type }}) as parent_cell_id,
         offenders as people,
         cast(null as integer) as complement_people
     from cells

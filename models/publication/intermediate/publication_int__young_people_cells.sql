@@ -7,6 +7,7 @@
     reference.publication_young_people_categories (with reference.regions, reference.offence_groups
     and reference.assessment_needs).
 -#}
+{%- set string_type = dbt.type_string() %}
 {%- set needs = assessment_need_columns() %}
 {%- set breakdowns = [
     'sex', 'ethnicity_group', 'deprivation_decile', 'region', 'age_at_first_conviction',
@@ -65,9 +66,9 @@ cohort as (
         {%- endfor %}
         case sex when 'F' then 'Female' when 'M' then 'Male' else 'Unknown' end as sex,
         ethnicity_group,
-        coalesce(cast(deprivation_decile as varchar), 'Unknown') as deprivation_decile,
+        coalesce(cast(deprivation_decile as {{ string_type }}), 'Unknown') as deprivation_decile,
         coalesce(region_name, 'Unknown') as region,
-        cast(age_at_first_conviction as varchar) as age_at_first_conviction,
+        cast(age_at_first_conviction as {{ string_type }}) as age_at_first_conviction,
         youth_conviction_band,
         coalesce(youth_offence_group, 'No youth conviction') as youth_offence_group,
         adult_offence_group,
@@ -169,7 +170,7 @@ placed_cells as (
 
     select
         placements.*,
-        'yp|' || cast(placements.cohort_year as varchar) || '|' || case
+        'yp|' || cast(placements.cohort_year as {{ string_type }}) || '|' || case
             when placements.category = 'All' then 'total|' || placements.cell_group
             when
                 placements.breakdown = 'youth_offence_group'
@@ -313,10 +314,10 @@ need_rows as (
         cast(assessment_needs.oasys_section as integer) as need_order,
         offender_groups.offender_group,
         offender_groups.offender_group_order,
-        'yp|' || cast(cohort_years.cohort_year as varchar)
+        'yp|' || cast(cohort_years.cohort_year as {{ string_type }})
         || '|need|' || assessment_needs.need_column
         || '|' || offender_groups.offender_group as cell_id,
-        'yp|' || cast(cohort_years.cohort_year as varchar)
+        'yp|' || cast(cohort_years.cohort_year as {{ string_type }})
         || '|assessed|' || offender_groups.offender_group
             as assessed_cell_id,
         coalesce(need_measures.people_with_need, 0) as people_with_need,
@@ -358,7 +359,7 @@ sdc_cells as (
     select
         cell_id,
         1 as stage,
-        cast(null as varchar) as parent_cell_id,
+        cast(null as {{ string_type }}) as parent_cell_id,
         max(people) as people,
         cast(null as integer) as complement_people
     from characteristic_rows
@@ -394,8 +395,8 @@ sdc_relations as (
 
     -- the categories of a breakdown add up to the group's total
     select
-        'column|' || cast(cohort_year as varchar) || '|' || breakdown || '|' || offender_group
-            as relation_id,
+        'column|' || cast(cohort_year as {{ string_type }}) || '|' || breakdown || '|'
+        || offender_group as relation_id,
         cell_id,
         category = 'All' as is_total
     from characteristic_rows
@@ -404,7 +405,7 @@ sdc_relations as (
 
     -- prolific and other young offenders add up to all, in each category
     select
-        'row|' || cast(cohort_year as varchar) || '|' || breakdown || '|' || category
+        'row|' || cast(cohort_year as {{ string_type }}) || '|' || breakdown || '|' || category
             as relation_id,
         cell_id,
         offender_group = 'All' as is_total
@@ -413,7 +414,7 @@ sdc_relations as (
     union all
 
     select distinct
-        'assessed|' || cast(cohort_year as varchar) as relation_id,
+        'assessed|' || cast(cohort_year as {{ string_type }}) as relation_id,
         assessed_cell_id as cell_id,
         offender_group = 'All' as is_total
     from need_rows
@@ -421,7 +422,7 @@ sdc_relations as (
     union all
 
     select
-        'need|' || cast(cohort_year as varchar) || '|' || need as relation_id,
+        'need|' || cast(cohort_year as {{ string_type }}) || '|' || need as relation_id,
         cell_id,
         offender_group = 'All' as is_total
     from need_rows
@@ -492,14 +493,14 @@ final as (
         {{ sdc_ratio('adult_convictions', 'people', 'people_marker', decimals=2) }}
             as adult_convictions_per_person,
         {{ sdc_ratio_marker('people', 'people_marker') }} as adult_convictions_per_person_marker,
-        cast(null as varchar) as need,
-        cast(null as varchar) as need_description,
+        cast(null as {{ string_type }}) as need,
+        cast(null as {{ string_type }}) as need_description,
         cast(null as integer) as assessed_people,
-        cast(null as varchar) as assessed_people_marker,
+        cast(null as {{ string_type }}) as assessed_people_marker,
         cast(null as integer) as people_with_need,
-        cast(null as varchar) as people_with_need_marker,
+        cast(null as {{ string_type }}) as people_with_need_marker,
         cast(null as double) as percentage_with_need,
-        cast(null as varchar) as percentage_with_need_marker
+        cast(null as {{ string_type }}) as percentage_with_need_marker
     from characteristics_marked
 
     union all
@@ -514,13 +515,13 @@ final as (
         offender_group,
         offender_group_order,
         cast(null as integer) as people,
-        cast(null as varchar) as people_marker,
+        cast(null as {{ string_type }}) as people_marker,
         cast(null as double) as percentage,
-        cast(null as varchar) as percentage_marker,
+        cast(null as {{ string_type }}) as percentage_marker,
         cast(null as integer) as adult_convictions,
-        cast(null as varchar) as adult_convictions_marker,
+        cast(null as {{ string_type }}) as adult_convictions_marker,
         cast(null as double) as adult_convictions_per_person,
-        cast(null as varchar) as adult_convictions_per_person_marker,
+        cast(null as {{ string_type }}) as adult_convictions_per_person_marker,
         need,
         need_description,
         {{ sdc_count('assessed_people', 'assessed_people_marker') }} as assessed_people,
