@@ -296,8 +296,32 @@ def test_spark_trains_its_own_model_without_a_saved_one(spark: Any, linked_on_du
 
     records, deterministic, edges, links, _ = linked_on_duckdb
     _load_inputs(spark, records, deterministic)
-    result = run_linkage_on_spark(spark)
+    # Few EM iterations: this is about training running on Spark, not about its estimates.
+    result = run_linkage_on_spark(spark, options=ModelOptions(em_max_iterations=2))
     assert result.trained_here
     assert result.person_links == links.num_rows
-    # Trained on other random samples, the model still links much as DuckDB's does.
-    assert abs(result.match_edges - edges.num_rows) <= 0.05 * edges.num_rows
+    # Trained on other random samples and briefly, the model still links much as DuckDB's does.
+    assert abs(result.match_edges - edges.num_rows) <= 0.1 * edges.num_rows
+
+
+def test_the_relations_come_from_the_manifest_of_the_dbt_run() -> None:
+    from repeat_offending.linkage.spark_linkage import RELATION_FIELDS, LinkageRelations
+
+    defaults = LinkageRelations()
+    nodes = {}
+    for field in RELATION_FIELDS:
+        schema, table = getattr(defaults, field).split(".")
+        config = {"min_match_probability": "0.6", "match_threshold": 0.9}
+        nodes[f"model.p.{schema}__{table}"] = {
+            "name": f"{schema}__{table}",
+            "resource_type": "model",
+            "package_name": "p",
+            "schema": f"dev_{schema}",
+            "alias": table,
+            "config": config,
+        }
+    nodes["model.other.linkage__match_edges"] = {**nodes["model.p.linkage__match_edges"], "package_name": "other"}
+    relations = LinkageRelations.from_manifest({"metadata": {"project_name": "p"}, "nodes": nodes})
+    assert relations.match_edges == "dev_linkage.match_edges"
+    assert relations.person_links == "dev_linked.person_links"
+    assert (relations.min_match_probability, relations.match_threshold) == (0.6, 0.9)

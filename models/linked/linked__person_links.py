@@ -7,7 +7,9 @@ the other strings stay in DuckDB; the clustering sees integer arrays only.
 Person ids carry over from the previous release (docs/methodology.md section 10,
 repeat_offending.linkage.person_ids): each person keeps the previous id it shares most records with, and a
 new person gets a hash of its smallest record id unless that id was ever issued. Without a previous release
-(its person links are then empty) every person gets that hash.
+(its person links are then empty) every person gets that hash. The work is
+repeat_offending.linkage.justice.person_links, which the Spark linkage step
+(repeat_offending.linkage.spark_linkage) runs too, so both engines give the same person ids.
 """
 
 from typing import Any

@@ -61,6 +61,7 @@ class ModelOptions:
     deterministic_recall: float = 0.7
     min_match_probability: float = 0.5  # pairs below this are not kept as edges
     em_max_pairs: float | None = 5e6
+    em_max_iterations: int | None = None  # None: Splink's default (25); fewer only to test training cheaply
     extra_blocking: tuple[str, ...] = field(default_factory=tuple)  # further blocking rules (SQL_DIALECT SQL)
 
 
@@ -167,6 +168,7 @@ def blocking_rules(cols: PersonColumns, options: ModelOptions) -> list[BlockingR
 
 
 def settings(cols: PersonColumns, options: ModelOptions) -> SettingsCreator:
+    iterations = {} if options.em_max_iterations is None else {"max_iterations": options.em_max_iterations}
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=cols.unique_id,
@@ -174,6 +176,7 @@ def settings(cols: PersonColumns, options: ModelOptions) -> SettingsCreator:
         blocking_rules_to_generate_predictions=blocking_rules(cols, options),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
+        **iterations,
     )
 
 

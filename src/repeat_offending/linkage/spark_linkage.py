@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -257,6 +257,7 @@ def run_linkage_on_spark(
     trained_model: Path | str | dict | None = None,
     model_out: Path | str | None = None,
     file_format: str = "parquet",
+    options: ModelOptions | None = None,
 ) -> SparkLinkageResult:
     """Write linkage.match_edges and linked.person_links in ``spark`` from the upstream linkage tables, as
     the models linkage__match_edges and linked__person_links do on DuckDB (same names, columns and types).
@@ -273,7 +274,7 @@ def run_linkage_on_spark(
                t.pnc_id_trusted
         from {relations.person_identities} as i inner join {relations.trusted_pnc_ids} as t using (record_id)
     """)
-    options = ModelOptions(min_match_probability=relations.min_match_probability)
+    options = replace(options or ModelOptions(), min_match_probability=relations.min_match_probability)
     edges, model_json, trained_here = score_probabilistic_spark(spark, records, options, trained)
     match_edges = _write_table(spark, edges, relations.match_edges, MATCH_EDGES_SCHEMA, file_format)
     links = person_links_spark(spark, relations, spark.table(relations.match_edges))
