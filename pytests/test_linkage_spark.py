@@ -325,3 +325,18 @@ def test_the_relations_come_from_the_manifest_of_the_dbt_run() -> None:
     assert relations.match_edges == "dev_linkage.match_edges"
     assert relations.person_links == "dev_linked.person_links"
     assert (relations.min_match_probability, relations.match_threshold) == (0.6, 0.9)
+
+
+def test_the_published_releases_model_is_found(tmp_path: Path) -> None:
+    from repeat_offending.linkage.spark_linkage import published_model
+
+    with pytest.raises(FileNotFoundError, match="no release is published"):
+        published_model(tmp_path)
+    releases = tmp_path / "releases"
+    (releases / "r1" / "linkage").mkdir(parents=True)
+    (releases / "r1.duckdb").touch()
+    (tmp_path / "warehouse.duckdb").symlink_to(releases / "r1.duckdb")
+    with pytest.raises(FileNotFoundError, match="no trained model"):
+        published_model(tmp_path)
+    (releases / "r1" / "linkage" / "splink_model.json").write_text("{}")
+    assert published_model(tmp_path) == releases / "r1" / "linkage" / "splink_model.json"

@@ -249,6 +249,24 @@ def _is_string(arrow_type: pa.DataType) -> bool:
     return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or str(arrow_type) == "string_view"
 
 
+MODEL_FILE = Path("linkage") / "splink_model.json"  # in a release's folder (linkage__match_edges.py)
+
+
+def published_model(data_dir: Path | str) -> Path:
+    """The model the published release of ``data_dir`` trained (<release folder>/linkage/splink_model.json),
+    e.g. the DuckDB build's, for ``run_linkage_on_spark(trained_model=...)``."""
+    from repeat_offending.release.layout import Layout
+
+    layout = Layout(Path(data_dir))
+    published = layout.published()
+    if published is None:
+        raise FileNotFoundError(f"no release is published in {data_dir}")
+    path = layout.folder(published) / MODEL_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"the published release of {data_dir} has no trained model ({path})")
+    return path
+
+
 def run_linkage_on_spark(
     spark: SparkSession,
     relations: LinkageRelations | None = None,
