@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,6 +111,14 @@ class SparkLinkageResult:
     trained_here: bool
 
 
+@dataclass
+class ScoredOnSpark:
+    edges: DataFrame  # record_id_l, record_id_r, match_probability, link_method
+    model_json: dict
+    trained_here: bool
+    release: Callable[[], None]  # frees the cached tables and Splink's, once the edges are written
+
+
 def _duckdb_jaro_winkler(left: pd.Series, right: pd.Series) -> pd.Series:
     """DuckDB's jaro_winkler_similarity of each pair (null when either is null)."""
     pairs = pa.table({"l": pa.array(left, type=pa.string()), "r": pa.array(right, type=pa.string())})
@@ -149,10 +157,11 @@ def score_probabilistic_spark(
     options: ModelOptions | None = None,
     trained: dict | None = None,
     db_api: Any = None,
-) -> tuple[DataFrame, dict, bool]:
+) -> ScoredOnSpark:
     """``justice.score_probabilistic`` on Spark: identical-details links and the model's scored links
     between profiles, mapped to one representative record per profile (record_id_l, record_id_r,
-    match_probability, link_method), the model's parameters, and whether it was trained here.
+    match_probability, link_method), the model's parameters, and whether it was trained here. The links
+    are a lazy DataFrame over cached tables: write them, then ``release()``.
 
     Profiles are numbered as on DuckDB (dense rank over the profile columns, nulls last), so the model sees
     the same unique ids and each link has the same orientation on both engines."""
@@ -190,7 +199,15 @@ def score_probabilistic_spark(
         from _linkage_record_profiles as rp inner join _linkage_profiles as p using (profile_id)
         where rp.record_id != p.representative_id
     """)
-    return edges, model.parameters(), trained is None
+
+    def release() -> None:
+        model.linker.table_management.delete_tables_created_by_splink_from_db()
+        for frame in (record_profiles, profiles):
+            frame.unpersist()
+        for view in ("_linkage_records_in", "_linkage_record_profiles", "_linkage_profiles", "_linkage_identities"):
+            spark.catalog.dropTempView(view)
+
+    return ScoredOnSpark(edges=edges, model_json=model.parameters(), trained_here=trained is None, release=release)
 
 
 def _write_table(spark: SparkSession, frame: DataFrame, name: str, schema: str, file_format: str) -> int:
@@ -293,12 +310,15 @@ def run_linkage_on_spark(
         from {relations.person_identities} as i inner join {relations.trusted_pnc_ids} as t using (record_id)
     """)
     options = replace(options or ModelOptions(), min_match_probability=relations.min_match_probability)
-    edges, model_json, trained_here = score_probabilistic_spark(spark, records, options, trained)
-    match_edges = _write_table(spark, edges, relations.match_edges, MATCH_EDGES_SCHEMA, file_format)
+    scored = score_probabilistic_spark(spark, records, options, trained)
+    try:
+        match_edges = _write_table(spark, scored.edges, relations.match_edges, MATCH_EDGES_SCHEMA, file_format)
+    finally:
+        scored.release()
     links = person_links_spark(spark, relations, spark.table(relations.match_edges))
     person_links_count = _write_table(spark, links, relations.person_links, PERSON_LINKS_SCHEMA, file_format)
     if model_out is not None:
         Path(model_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(model_out).write_text(json.dumps(model_json, indent=2, default=str))
+        Path(model_out).write_text(json.dumps(scored.model_json, indent=2, default=str))
     LOGGER.info("linkage on Spark: %s match edges, %s person links", match_edges, person_links_count)
-    return SparkLinkageResult(match_edges, person_links_count, model_json, trained_here)
+    return SparkLinkageResult(match_edges, person_links_count, scored.model_json, scored.trained_here)
