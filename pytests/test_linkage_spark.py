@@ -255,6 +255,24 @@ def test_jaro_winkler_on_spark_is_duckdbs(spark: Any) -> None:
 
 
 @needs_spark
+def test_profiles_are_numbered_as_duckdb_numbers_them(spark: Any, linked_on_duckdb: tuple) -> None:
+    from repeat_offending.linkage.spark_linkage import number_profiles
+
+    records = linked_on_duckdb[0].select(["record_id", *PROFILE_COLUMNS])
+    spark.createDataFrame(records).createOrReplaceTempView("profile_records")
+    on_spark = number_profiles(spark, "profile_records").toArrow()
+    con = duckdb.connect()
+    con.register("records", records)
+    columns = ", ".join(PROFILE_COLUMNS)
+    on_duckdb = con.sql(
+        f"select distinct {columns}, dense_rank() over (order by {columns}) as profile_id from records"
+    ).to_arrow_table()
+    assert on_spark.num_rows == on_duckdb.num_rows > 500
+    assert sorted(on_spark.column("profile_id").to_pylist()) == list(range(1, on_spark.num_rows + 1))
+    assert _same_rows(con, on_duckdb, on_spark.select(on_duckdb.column_names))
+
+
+@needs_spark
 def test_spark_with_the_duckdb_model_gives_duckdbs_links_and_person_ids(
     spark: Any, linked_on_duckdb: tuple, tmp_path: Path
 ) -> None:

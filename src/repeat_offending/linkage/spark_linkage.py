@@ -151,6 +151,41 @@ def spark_db_api(spark: SparkSession, break_lineage_method: str | None = None) -
     return SparkAPI(spark_session=spark, break_lineage_method=break_lineage_method, register_udfs_automatically=False)
 
 
+def number_profiles(spark: SparkSession, records: str) -> DataFrame:
+    """The distinct profiles (PROFILE_COLUMNS) of the view ``records``, each with its number (profile_id):
+    ``dense_rank() over (order by <PROFILE_COLUMNS> nulls last)``, as DuckDB numbers them, without a window
+    over all rows (one task would sort them all). The profiles are range-partitioned in that order and
+    numbered within their partition, after the profiles of the partitions before it. Persisted, as the
+    partitions must not be sampled again."""
+    from pyspark.sql import Window, functions
+
+    order = [functions.col(c).asc_nulls_last() for c in PROFILE_COLUMNS]
+    partitions = int(spark.conf.get("spark.sql.shuffle.partitions") or 4)
+    ranged = (
+        spark.table(records)
+        .select(*PROFILE_COLUMNS)
+        .distinct()
+        .repartitionByRange(partitions, *order)
+        .withColumn("_partition", functions.spark_partition_id())
+        .persist()
+    )
+    sizes = sorted(ranged.groupBy("_partition").count().collect())
+    offsets, before = [], 0
+    for partition, size in sizes:
+        offsets.append((partition, before))
+        before += size
+    starts = spark.createDataFrame(offsets, "_partition int, _offset long")
+    within = Window.partitionBy("_partition").orderBy(*order)
+    numbered = (
+        ranged.join(functions.broadcast(starts), "_partition")
+        .select(*PROFILE_COLUMNS, (functions.col("_offset") + functions.row_number().over(within)).alias("profile_id"))
+        .persist()
+    )
+    numbered.count()
+    ranged.unpersist()
+    return numbered
+
+
 def score_probabilistic_spark(
     spark: SparkSession,
     records: DataFrame,
@@ -163,15 +198,17 @@ def score_probabilistic_spark(
     match_probability, link_method), the model's parameters, and whether it was trained here. The links
     are a lazy DataFrame over cached tables: write them, then ``release()``.
 
-    Profiles are numbered as on DuckDB (dense rank over the profile columns, nulls last), so the model sees
-    the same unique ids and each link has the same orientation on both engines."""
+    Profiles are numbered as on DuckDB (``number_profiles``), so the model sees the same unique ids and each
+    link has the same orientation on both engines."""
     db_api = db_api or spark_db_api(spark)
     columns = ", ".join(PROFILE_COLUMNS)
-    order = ", ".join(f"{c} asc nulls last" for c in PROFILE_COLUMNS)
     records.createOrReplaceTempView("_linkage_records_in")
+    numbered = number_profiles(spark, "_linkage_records_in")
+    numbered.createOrReplaceTempView("_linkage_profile_numbers")
+    same_profile = " and ".join(f"r.{c} <=> n.{c}" for c in PROFILE_COLUMNS)
     record_profiles = spark.sql(f"""
-        select record_id, {columns}, dense_rank() over (order by {order}) as profile_id
-        from _linkage_records_in
+        select r.record_id, {", ".join(f"r.{c}" for c in PROFILE_COLUMNS)}, n.profile_id
+        from _linkage_records_in as r inner join _linkage_profile_numbers as n on {same_profile}
     """).persist()
     record_profiles.createOrReplaceTempView("_linkage_record_profiles")
     profiles = spark.sql(f"""
@@ -202,9 +239,15 @@ def score_probabilistic_spark(
 
     def release() -> None:
         model.linker.table_management.delete_tables_created_by_splink_from_db()
-        for frame in (record_profiles, profiles):
+        for frame in (numbered, record_profiles, profiles):
             frame.unpersist()
-        for view in ("_linkage_records_in", "_linkage_record_profiles", "_linkage_profiles", "_linkage_identities"):
+        for view in (
+            "_linkage_records_in",
+            "_linkage_profile_numbers",
+            "_linkage_record_profiles",
+            "_linkage_profiles",
+            "_linkage_identities",
+        ):
             spark.catalog.dropTempView(view)
 
     return ScoredOnSpark(edges=edges, model_json=model.parameters(), trained_here=trained is None, release=release)
