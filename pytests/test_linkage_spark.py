@@ -315,7 +315,7 @@ def test_spark_trains_its_own_model_without_a_saved_one(spark: Any, linked_on_du
     records, deterministic, edges, links, _ = linked_on_duckdb
     _load_inputs(spark, records, deterministic)
     # Few pairs and EM iterations: this is about training running on Spark, not about its estimates.
-    result = run_linkage_on_spark(spark, options=ModelOptions(u_max_pairs=2e4, em_max_iterations=2))
+    result = run_linkage_on_spark(spark, options=ModelOptions(u_max_pairs=2e4, u_chunks=1, em_max_iterations=2))
     assert result.trained_here
     assert result.person_links == links.num_rows
     # Trained on other random samples and briefly, the model still links much as DuckDB's does.

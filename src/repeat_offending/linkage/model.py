@@ -62,6 +62,7 @@ class ModelOptions:
     min_match_probability: float = 0.5  # pairs below this are not kept as edges
     em_max_pairs: float | None = 5e6
     em_max_iterations: int | None = None  # None: Splink's default (25); fewer only to test training cheaply
+    u_chunks: int | None = None  # None: Splink's default (10 chunks of u sampling); fewer only to test cheaply
     extra_blocking: tuple[str, ...] = field(default_factory=tuple)  # further blocking rules (SQL_DIALECT SQL)
 
 
@@ -224,7 +225,8 @@ def train(
     if cols.identifier:
         deterministic.append(block_on(cols.identifier, d))
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=options.deterministic_recall)
-    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=1)
+    chunks = {} if options.u_chunks is None else {"num_chunks": options.u_chunks}
+    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=1, **chunks)
     # Two EM sessions, each blocking on what the other estimates.
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on(d), estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
