@@ -8,7 +8,9 @@ links streamed out, so nothing of national size is held in Python. The trained m
 of every comparison level) is saved with the release, in <folder>/splink_model.json. <folder> is the
 release's own `DATA_DIR/releases/<release id>/linkage` in a release build (RELEASE_FOLDER, set by `release
 build`), so that a build that is not published never replaces the published release's model; otherwise
-DATA_DIR/linkage.
+DATA_DIR/linkage. On the spark target this model and linked__person_links are written by
+`repeat_offending.linkage.spark_linkage.run_linkage_on_spark` (the same model and clustering code, Splink on
+Spark), which can predict with the model saved here.
 """
 
 import json

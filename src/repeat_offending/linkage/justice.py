@@ -27,8 +27,8 @@ import numpy as np
 import pyarrow as pa
 
 from .clusters import connected
-from .model import ModelOptions, PersonColumns, predict_table, train
-from .person_ids import plain_person_id_sql
+from .model import ModelOptions, PersonColumns, load_trained, predict_table, train
+from .person_ids import PERSON_IDS_TABLE, assign_person_ids, plain_person_id_sql
 
 PROFILE_COLUMNS = (
     "forename",
@@ -68,13 +68,15 @@ def score_probabilistic(
     threads: int = 2,
     memory_limit: str | None = None,
     temp_directory: str | None = None,
+    trained: dict | None = None,
 ) -> ScoredLinks:
     """Identical-details links and the model's scored links between profiles (mapped to one representative
-    record per profile). ``records`` has record_id and the identity columns of PROFILE_COLUMNS.
+    record per profile). ``records`` has record_id and the identity columns of PROFILE_COLUMNS. The model
+    is trained on them unless ``trained`` (a saved model, ``ScoredLinks.model_json``) gives its parameters.
 
     The work happens in a private DuckDB database bounded by ``memory_limit`` that spills to
     ``temp_directory``; the links are streamed out, so at national scale (40 million records) nothing of
-    that size is held in Python."""
+    that size is held in Python. ``repeat_offending.linkage.spark_linkage`` does the same on Spark."""
     config: dict[str, str | int] = {"threads": threads}
     if memory_limit:
         config["memory_limit"] = memory_limit
@@ -96,7 +98,10 @@ def score_probabilistic(
         from record_profiles group by profile_id
     """)
     con.execute(f"create view profile_identities as select profile_id, {columns} from profiles")
-    model = train("profile_identities", JUSTICE_COLUMNS, options, threads=threads, con=con)
+    if trained is None:
+        model = train("profile_identities", JUSTICE_COLUMNS, options, threads=threads, con=con)
+    else:
+        model = load_trained("profile_identities", JUSTICE_COLUMNS, trained, options, threads=threads, con=con)
     predictions = predict_table(model, options)
     uid = JUSTICE_COLUMNS.unique_id
     edges = con.sql(f"""
@@ -307,6 +312,40 @@ def cluster_in_database(
     """)
     con.unregister("_person_link_result")
     return con.table(PERSON_LINKS_TABLE)
+
+
+def person_links(
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    edges: str,
+    previous_links: str,
+    issued_ids: str,
+    threshold: float,
+) -> duckdb.DuckDBPyRelation:
+    """The person link table (linked.person_links), as a relation of ``con``: source_system, source_table,
+    source_record_id, person_id, link_method, match_probability and record_id of every record, in
+    record-id order. Clustering (``cluster_in_database``) and then stable person ids
+    (``person_ids.assign_person_ids``).
+
+    ``records`` names a table or view with record_id, source_system, source_table, source_record_id,
+    postcode_district and pnc_id_trusted; ``edges`` one with every link (record_id_l, record_id_r,
+    match_probability, link_method); ``previous_links`` and ``issued_ids`` as for ``assign_person_ids``."""
+    cluster_in_database(con, records, edges, threshold)
+    assign_person_ids(con, PERSON_LINKS_TABLE, previous_links, issued_ids)
+    return con.sql(f"""
+        select
+            r.source_system,
+            r.source_table,
+            r.source_record_id,
+            a.person_id,
+            l.link_method,
+            l.match_probability,
+            r.record_id
+        from {records} as r
+        inner join {PERSON_LINKS_TABLE} as l using (record_id)
+        inner join {PERSON_IDS_TABLE} as a using (cluster_record_id)
+        order by r.record_id
+    """)
 
 
 def cluster(records: pa.Table, edges: pa.Table, threshold: float) -> pa.Table:

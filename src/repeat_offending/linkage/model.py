@@ -1,26 +1,40 @@
-"""The probabilistic person-linkage model: a Fellegi-Sunter model in Splink 5 on DuckDB.
+"""The probabilistic person-linkage model: a Fellegi-Sunter model in Splink 5, on DuckDB or Spark.
 
 The model is described by the meaning of the input columns (``PersonColumns``), so the same code links the
 justice systems' person records and the FEBRL benchmark. Parameters are estimated from the data: the
 probability that two random records match from deterministic rules, u-probabilities by random sampling and
 m-probabilities by expectation maximisation; nothing is set by hand apart from the structure of the
 comparisons and the blocking rules.
+
+The engine is Splink's database API (``DuckDBAPI`` by default, ``SparkAPI`` on Spark). Every SQL string the
+model hands to Splink is written in DuckDB's dialect and tagged as such (``SQL_DIALECT``), so Splink leaves
+it as it is on DuckDB and translates it with sqlglot elsewhere (on Spark a double-quoted ``"col"`` would
+otherwise be a string literal). A model trained on one engine predicts on another with
+``load_trained``: the structure comes from this code, in the engine's dialect, and the parameters from the
+saved model.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.database_api import DatabaseAPISubClass
 
 LOGGER = logging.getLogger(__name__)
+
+SQL_DIALECT = "duckdb"  # the dialect of the SQL strings below; Splink translates them for other engines
+# What a saved model contributes when it predicts elsewhere (load_trained): the estimated parameters.
+LEVEL_PARAMETERS = ("m_probability", "u_probability", "tf_adjustment_weight", "tf_minimum_u_value")
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,9 @@ class ModelOptions:
     deterministic_recall: float = 0.7
     min_match_probability: float = 0.5  # pairs below this are not kept as edges
     em_max_pairs: float | None = 5e6
-    extra_blocking: tuple[str, ...] = field(default_factory=tuple)  # further blocking rules (SQL)
+    em_max_iterations: int | None = None  # None: Splink's default (25); fewer only to test training cheaply
+    u_chunks: int | None = None  # None: Splink's default (10 chunks of u sampling); fewer only to test cheaply
+    extra_blocking: tuple[str, ...] = field(default_factory=tuple)  # further blocking rules (SQL_DIALECT SQL)
 
 
 def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
@@ -63,6 +79,7 @@ def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
             cll.CustomLevel(
                 f'"{name}_l" = "{cols.middle_name}_r" or "{cols.middle_name}_l" = "{name}_r"',
                 label_for_charts="Forename matches the other's middle name",
+                base_dialect_str=SQL_DIALECT,
             )
         )
     levels += [
@@ -89,6 +106,7 @@ def _surname_comparison(cols: PersonColumns) -> ComparisonCreator:
             cll.CustomLevel(
                 f'contains("{name}_l", "{name}_r") or contains("{name}_r", "{name}_l")',
                 label_for_charts="One surname contains the other",
+                base_dialect_str=SQL_DIALECT,
             ),
             cll.JaroWinklerLevel(name, 0.8),
             cll.ElseLevel(),
@@ -127,7 +145,7 @@ def blocking_rules(cols: PersonColumns, options: ModelOptions) -> list[BlockingR
     missing) spelled out."""
     f, s, d = cols.forename, cols.surname, cols.date_of_birth
     same_names = f'l."{f}" = r."{f}" and l."{s}" = r."{s}"'
-    rules: list[BlockingRuleCreator | str] = [
+    rules: list[str] = [
         # Forename variants (typos, nicknames, aliases): same date of birth, surnames alike at the start.
         f'l."{d}" = r."{d}" and substr(l."{s}", 1, 3) = substr(r."{s}", 1, 3)',
         # Surname changes and typos: same date of birth, forenames alike at the start.
@@ -143,13 +161,15 @@ def blocking_rules(cols: PersonColumns, options: ModelOptions) -> list[BlockingR
     ]
     if cols.postcode:
         rules.append(f'l."{cols.postcode}" = r."{cols.postcode}" and substr(l."{f}", 1, 1) = substr(r."{f}", 1, 1)')
+    result: list[BlockingRuleCreator | str] = [CustomRule(rule, sql_dialect=SQL_DIALECT) for rule in rules]
     if cols.identifier:
-        rules.append(block_on(cols.identifier))
-    rules.extend(options.extra_blocking)
-    return rules
+        result.append(block_on(cols.identifier))
+    result.extend(CustomRule(rule, sql_dialect=SQL_DIALECT) for rule in options.extra_blocking)
+    return result
 
 
 def settings(cols: PersonColumns, options: ModelOptions) -> SettingsCreator:
+    iterations = {} if options.em_max_iterations is None else {"max_iterations": options.em_max_iterations}
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=cols.unique_id,
@@ -157,34 +177,47 @@ def settings(cols: PersonColumns, options: ModelOptions) -> SettingsCreator:
         blocking_rules_to_generate_predictions=blocking_rules(cols, options),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
+        **iterations,
     )
 
 
 @dataclass
 class TrainedModel:
     linker: Linker
-    con: duckdb.DuckDBPyConnection  # the DuckDB database Splink works in
+    con: duckdb.DuckDBPyConnection | None  # the DuckDB database Splink works in (None on another engine)
     unique_id: str
 
     def parameters(self) -> dict:
         return self.linker.misc.save_model_to_json(out_path=None, overwrite=True)
 
 
+def _engine(
+    db_api: DatabaseAPISubClass | None, con: duckdb.DuckDBPyConnection | None, threads: int
+) -> tuple[DatabaseAPISubClass, duckdb.DuckDBPyConnection | None]:
+    """The Splink database API to work in, and its DuckDB connection when it is DuckDB: ``db_api`` if
+    given, else a DuckDBAPI on ``con`` or on a new in-memory database."""
+    if db_api is not None:
+        return db_api, (db_api.duckdb_con if isinstance(db_api, DuckDBAPI) else None)
+    con = con or duckdb.connect(config={"threads": threads})
+    return DuckDBAPI(connection=con), con
+
+
 def train(
-    records: pa.Table | str,
+    records: Any,
     cols: PersonColumns,
     options: ModelOptions | None = None,
     threads: int = 2,
     con: duckdb.DuckDBPyConnection | None = None,
+    db_api: DatabaseAPISubClass | None = None,
 ) -> TrainedModel:
     """Estimate the model's parameters on ``records``: an Arrow table with the columns named in ``cols``,
-    or the name of a table or view in ``con``.
+    or the name of a table or view in ``con``; on another engine (``db_api``, e.g. Splink's SparkAPI)
+    whatever that API registers (a Spark DataFrame).
 
-    Splink works in its own DuckDB database (an in-memory one unless ``con`` is given), so its many
-    intermediate tables never reach the warehouse and nothing depends on the caller's transaction."""
+    By default Splink works in its own DuckDB database (an in-memory one unless ``con`` is given), so its
+    many intermediate tables never reach the warehouse and nothing depends on the caller's transaction."""
     options = options or ModelOptions()
-    con = con or duckdb.connect(config={"threads": threads})
-    db_api = DuckDBAPI(connection=con)
+    db_api, con = _engine(db_api, con, threads)
     frame = db_api.register(records, dataset_display_name="records")
     linker = Linker(frame, settings(cols, options), log_level=logging.WARNING)
     f, s, d = cols.forename, cols.surname, cols.date_of_birth
@@ -192,7 +225,8 @@ def train(
     if cols.identifier:
         deterministic.append(block_on(cols.identifier, d))
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=options.deterministic_recall)
-    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=1)
+    chunks = {} if options.u_chunks is None else {"num_chunks": options.u_chunks}
+    linker.training.estimate_u_using_random_sampling(max_pairs=options.u_max_pairs, seed=1, **chunks)
     # Two EM sessions, each blocking on what the other estimates.
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on(d), estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
@@ -203,10 +237,54 @@ def train(
     return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id)
 
 
+def with_trained_parameters(settings_dict: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:
+    """``settings_dict`` (the model's structure in some engine's dialect) with the parameters of ``trained``
+    (a model saved by ``TrainedModel.parameters``, possibly on another engine): the probability two random
+    records match, and each comparison level's m and u probabilities and term-frequency settings. Raises
+    ValueError when the two are not the same model (comparisons, levels or their labels differ)."""
+    result = {**settings_dict, "comparisons": []}
+    result["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    ours, theirs = settings_dict["comparisons"], trained["comparisons"]
+    if [c["output_column_name"] for c in ours] != [c["output_column_name"] for c in theirs]:
+        raise ValueError("the saved model compares other columns than this model")
+    for comparison, saved in zip(ours, theirs, strict=True):
+        labels = [level.get("label_for_charts") for level in comparison["comparison_levels"]]
+        saved_labels = [level.get("label_for_charts") for level in saved["comparison_levels"]]
+        if labels != saved_labels:
+            raise ValueError(f"the saved model's levels of {comparison['output_column_name']} differ from this model's")
+        levels = [
+            {**level, **{key: old[key] for key in LEVEL_PARAMETERS if key in old}}
+            for level, old in zip(comparison["comparison_levels"], saved["comparison_levels"], strict=True)
+        ]
+        result["comparisons"].append({**comparison, "comparison_levels": levels})
+    return result
+
+
+def load_trained(
+    records: Any,
+    cols: PersonColumns,
+    trained: dict[str, Any],
+    options: ModelOptions | None = None,
+    threads: int = 2,
+    con: duckdb.DuckDBPyConnection | None = None,
+    db_api: DatabaseAPISubClass | None = None,
+) -> TrainedModel:
+    """The model on ``records`` (as for ``train``) with the parameters of ``trained``, a model saved by
+    ``TrainedModel.parameters`` on any engine, without estimating anything: predictions then depend on the
+    data and the parameters only, not on the random sampling of training. The comparisons and blocking rules
+    are this code's, in the engine's dialect (a saved model's SQL is in the dialect it was trained in)."""
+    options = options or ModelOptions()
+    db_api, con = _engine(db_api, con, threads)
+    frame = db_api.register(records, dataset_display_name="records")
+    structure = settings(cols, options).create_settings_dict(db_api.sql_dialect.sql_dialect_str)
+    linker = Linker(frame, with_trained_parameters(structure, trained), log_level=logging.WARNING)
+    return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id)
+
+
 def predict_table(model: TrainedModel, options: ModelOptions | None = None) -> str:
     """Score the pairs the blocking rules generate, keeping those at or above the minimum probability, into
-    a table of the model's DuckDB database; returns its name. Columns: ``<unique_id>_l``, ``<unique_id>_r``,
-    match_probability, match_weight (and others)."""
+    a table of the model's database (on Spark a temporary view); returns its name. Columns:
+    ``<unique_id>_l``, ``<unique_id>_r``, match_probability, match_weight (and others)."""
     options = options or ModelOptions()
     predictions = model.linker.inference.predict(
         threshold_match_probability=options.min_match_probability, warning_mode="never"
@@ -219,6 +297,8 @@ def predict_edges(model: TrainedModel, options: ModelOptions | None = None) -> p
     match_probability, match_weight."""
     uid = model.unique_id
     table = predict_table(model, options)
+    if model.con is None:
+        raise ValueError("predict_edges needs a model on DuckDB; use predict_table on other engines")
     return model.con.sql(
         f'select "{uid}_l" as unique_id_l, "{uid}_r" as unique_id_r, match_probability, match_weight from {table}'
     ).to_arrow_table()
