@@ -262,7 +262,7 @@ risk-model: venv ## Fit and test a reconviction model on derived.risk_model_inpu
 # --- Spark ---------------------------------------------------------------------------------------------
 # The project on Spark (README "Spark"): dbt-spark's session method in this process's own Spark session
 # (repeat_offending.spark), local[2] by default (SPARK_MASTER, SPARK_DRIVER_MEMORY at most 3g here).
-.PHONY: spark-venv build-spark test-spark
+.PHONY: spark-venv build-spark test-spark pytest-spark
 SPARK_STAMP = $(VENV)/.installed-spark
 # Extra arguments of build-spark (e.g. --trained-model <splink_model.json>, --steps before).
 SPARK_ARGS ?=
@@ -298,6 +298,9 @@ test-spark: spark-venv ## Build a small world on DuckDB and on Spark (linkage pr
 			--compare-with "$(TEST_SPARK_DATA_DIR)/warehouse.duckdb" \
 			--compare-schemas derived publication research --compare-relations linked.person_links \
 			--compare-ignore-columns release_id --compare-float-digits 12
+
+pytest-spark: spark-venv ## The Spark pytests (session, UDFs, selectors, linkage on Spark against DuckDB); skipped by `make pytest` without the extra
+	$(PY) -m pytest pytests/test_spark_session.py pytests/test_spark_selectors.py pytests/test_linkage_spark.py
 
 build-spark: spark-venv ## Build DATA_DIR's world (generated if needed) on Spark: seeds to research, timed per step
 	@mkdir -p "$$DATA_DIR"

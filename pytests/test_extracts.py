@@ -140,7 +140,9 @@ def test_validate_skips_without_truth(bare_extract: tuple[BuildResult, dict[str,
 
 
 def test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for(built_world: Path, tmp_path: Path) -> None:
-    data_dir = copy_extract(built_world, tmp_path / "data", manifest=False, truth=True)
+    """Also the end-to-end build in a folder whose path has a space (`an extract/`): every step, the research
+    export, the report, and `make validate` afterwards (the extract keeps its truth/)."""
+    data_dir = copy_extract(built_world, tmp_path / "an extract", manifest=False, truth=True)
     (data_dir / "raw" / "_manifest.json").write_text('{"people": 5000, "seed": ')
     before = checksums(data_dir)
     result = make_build(data_dir, "PEOPLE=5000", "SEED=1")
@@ -150,11 +152,19 @@ def test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for(built
     assert {path: after.get(path) for path in before} == before, "the extract or its truth was changed"
     assert not any(path.startswith(("raw/", "truth/")) for path in set(after) - set(before))
     assert "linkage_quality" in _tables(result.warehouse, "evaluation"), "with truth/, linkage quality is measured"
+    assert (result.release_folder / "research" / "README.md").exists()
+    assert (result.release_folder / "reports" / "data_quality_report.html").exists()
+    validate = make_build(data_dir, target="validate")
+    assert validate.returncode == 0, validate.output[-5000:]
+    assert (data_dir / "reports" / "validate_derived.md").exists()
 
 
-def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: Path) -> None:
-    """Generates the test world's parameters into `my world/` (the same raw files as the test world when the
-    generator version is the same), builds it with every step, validates it, and keeps it on a second run."""
+def test_a_world_generated_into_a_folder_with_a_space_is_the_test_world_and_is_kept(
+    built_world: Path, tmp_path: Path
+) -> None:
+    """`make data` with the test world's parameters generates into `my world/` (the same raw files as the test
+    world when the generator version is the same) and keeps it on a second run. (The whole build in a folder
+    with a space: test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for.)"""
     manifest = json.loads((built_world / "raw" / "_manifest.json").read_text())
     parameters = [
         f"PEOPLE={manifest['people']}",
@@ -166,7 +176,7 @@ def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: P
         f"BAD_ROW_RATE={manifest['bad_row_rate']}",
     ]
     data_dir = tmp_path / "my world"
-    result = make_build(data_dir, *parameters)
+    result = make_build(data_dir, *parameters, target="data")
     assert result.returncode == 0, result.output[-5000:]
     assert "No raw/ in" in result.output
     assert is_generated(data_dir / "raw") and is_generated(data_dir / "truth")
@@ -174,12 +184,6 @@ def test_a_data_dir_with_a_space_works_end_to_end(built_world: Path, tmp_path: P
         generated = {path: digest for path, digest in checksums(data_dir / "raw").items() if path != MARKER_NAME}
         original = {path: digest for path, digest in checksums(built_world / "raw").items() if path != MARKER_NAME}
         assert generated == original
-    assert "linkage_quality" in _tables(result.warehouse, "evaluation")
-    assert (result.release_folder / "research" / "README.md").exists()
-    assert (result.release_folder / "reports" / "data_quality_report.html").exists()
-    validate = make_build(data_dir, *parameters, target="validate")
-    assert validate.returncode == 0, validate.output[-5000:]
-    assert (data_dir / "reports" / "validate_derived.md").exists()
     again = make_build(data_dir, *parameters, target="data")
     assert again.returncode == 0, again.output[-5000:]
     assert "Using the synthetic world in" in again.output
