@@ -205,20 +205,3 @@ select
     suppression_marker
 from sdc_result_{{ stages }}
 {%- endmacro %}
-
-
-{#- A statement run before a model that applies sdc_suppress (its pre_hook), or nothing. Documented in
-    _disclosure__macros.yml. -#}
-{% macro sdc_session_settings() -%}
-    {{ return(adapter.dispatch('sdc_session_settings', 'repeat_offending')()) }}
-{%- endmacro %}
-
-{% macro default__sdc_session_settings() -%}
-    {{ return('') }}
-{%- endmacro %}
-
-{% macro spark__sdc_session_settings() -%}
-    {#- Spark's analyzer resolves a chain of CTEs one level per iteration, at most 100 by default: three
-        stages of 12 rounds of four CTEs each are deeper than that. -#}
-    {{ return('set spark.sql.analyzer.maxIterations = 1000') }}
-{%- endmacro %}

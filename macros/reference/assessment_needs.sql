@@ -17,7 +17,7 @@
         {%- set seed = {
             'root_path': invocation_args_dict.get('project_dir') or '.',
             'original_file_path': 'seeds/reference/reference__assessment_needs.csv',
-            'database': target.database,
+            'database': target.get('database'),
             'schema': 'reference',
             'alias': 'assessment_needs',
         } -%}
