@@ -8,13 +8,14 @@
     'AAAAAAAAACCCEEEEEEEEIIIIIINNNOOOOOOOUUUUUUUYYSSSZZZDTRLL'
     ~ 'aaaaaaaaaccceeeeeeeeiiiiiinnnooooooouuuuuuuyyssszzzdtrll'
 ) %}
+{%- set rows = [] %}
+{%- for letter in all_letters %}
+    {%- do rows.append("('" ~ letter ~ "', '" ~ expected_letters[loop.index0] ~ "')") %}
+{%- endfor %}
 with
 
 letters (letter, expected) as (
-    values
-        {%- for letter in all_letters %}
-        ('{{ letter }}', '{{ expected_letters[loop.index0] }}'){{ ',' if not loop.last }}
-        {%- endfor %}
+    values {{ rows | join(', ') }}
 ),
 
 results as (
