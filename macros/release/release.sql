@@ -107,14 +107,7 @@
         repeat_offending.release.ledger), as a relation with one row per event; no rows when the file does
         not exist (the `dev` target, a build outside `release build`). -#}
     {%- set path = data_dir() ~ '/releases/releases.jsonl' -%}
-    {%- set columns = {
-        'event': 'varchar', 'release_id': 'varchar', 'at': 'varchar', 'outcome': 'varchar',
-        'reason': 'varchar', 'by': 'varchar', 'git_commit': 'varchar', 'dbt_version': 'varchar',
-        'duckdb_version': 'varchar', 'target': 'varchar', 'parameters': 'varchar', 'data_as_of': 'varchar',
-        'extract_dates': 'varchar', 'row_counts': 'varchar', 'tests_passed': 'bigint',
-        'tests_warned': 'bigint', 'tests_failed': 'bigint', 'tests_skipped': 'bigint',
-        'source_freshness': 'varchar', 'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
-    } -%}
+    {%- set columns = release_ledger_columns() -%}
     {%- set exists = execute and run_query(
         "select count(*) from glob('" ~ dbt.escape_single_quotes(path) ~ "')"
     ).columns[0].values()[0] > 0 -%}
@@ -130,34 +123,37 @@
             })
         )
     {%- else -%}
-        (
-            select
-                cast(null as bigint) as ledger_line,
-                {%- for name, data_type in columns.items() %}
-                cast(null as {{ data_type }}) as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
-                {%- endfor %}
-            where 1 = 0
-        )
+        {{ empty_release_ledger() }}
     {%- endif -%}
 {%- endmacro %}
 
 
 {% macro spark__release_ledger() -%}
-    {#- A Spark build is not a release (`release build` writes the ledger on DuckDB builds): no rows, with
-        the ledger's columns and types. -#}
+    {#- A Spark build is not a release (`release build` writes the ledger on DuckDB builds): no rows. -#}
+    {{ empty_release_ledger() }}
+{%- endmacro %}
+
+
+{% macro release_ledger_columns() -%}
+    {#- The ledger's fields (repeat_offending.release.ledger writes them) and their SQL types. -#}
     {%- set text = dbt.type_string() -%}
-    {%- set columns = {
+    {{ return({
         'event': text, 'release_id': text, 'at': text, 'outcome': text,
         'reason': text, 'by': text, 'git_commit': text, 'dbt_version': text,
         'duckdb_version': text, 'target': text, 'parameters': text, 'data_as_of': text,
         'extract_dates': text, 'row_counts': text, 'tests_passed': 'bigint',
         'tests_warned': 'bigint', 'tests_failed': 'bigint', 'tests_skipped': 'bigint',
         'source_freshness': text, 'linkage_precision': 'double', 'linkage_recall': 'double', 'linkage_f1': 'double'
-    } -%}
+    }) }}
+{%- endmacro %}
+
+
+{% macro empty_release_ledger() -%}
+    {#- The ledger as a relation with no rows: its line number and fields, with their types. -#}
     (
         select
             cast(null as bigint) as ledger_line,
-            {%- for name, data_type in columns.items() %}
+            {%- for name, data_type in release_ledger_columns().items() %}
             cast(null as {{ data_type }}) as {{ adapter.quote(name) }}{{ ',' if not loop.last }}
             {%- endfor %}
         where 1 = 0

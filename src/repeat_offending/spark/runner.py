@@ -32,12 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from repeat_offending.project import PROJECT_ROOT
+
 from .session import SessionSettings, create_session
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-PROJECT_DIR = Path(__file__).resolve().parents[3]
+PROJECT_DIR = PROJECT_ROOT
 TARGET = "spark"
 STEPS = ("before", "linkage", "after", "unit")
 
