@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,6 +145,7 @@ def test_a_malformed_manifest_is_an_extract_even_when_a_world_is_asked_for(built
     export, the report, and `make validate` afterwards (the extract keeps its truth/)."""
     data_dir = copy_extract(built_world, tmp_path / "an extract", manifest=False, truth=True)
     (data_dir / "raw" / "_manifest.json").write_text('{"people": 5000, "seed": ')
+    shutil.copy2(built_world / "truth" / "_manifest.json", data_dir / "truth" / "_manifest.json")  # validate reads it
     before = checksums(data_dir)
     result = make_build(data_dir, "PEOPLE=5000", "SEED=1")
     assert result.returncode == 0, result.output[-5000:]
