@@ -9,8 +9,8 @@ DATA_DIR/spark/, the project's UDFs and the research key as a session variable),
    ``spark_before_linkage``), then the data-free macro tests (tag ``macro_tests``);
 2. the linkage step: dbt-spark runs Python models only on Databricks, so the linkage package writes their
    two tables (linkage.match_edges, linked.person_links) with Splink on the same session
-   (``repeat_offending.linkage.run_linkage_on_spark``), or, for testing, copies them from a DuckDB build of
-   the same world (``--linkage-from-duckdb``);
+   (``repeat_offending.linkage.spark_linkage.run_linkage_on_spark``), or, for testing, copies them from a
+   DuckDB build of the same world (``--linkage-from-duckdb``);
 3. ``run`` of the rest (selector ``spark_after_linkage``), then the unit tests.
 
 Data tests run on DuckDB only (``make build``): the Spark build proves its outputs by comparison with
@@ -39,7 +39,6 @@ from .session import SessionSettings, create_session
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-PROJECT_DIR = PROJECT_ROOT
 TARGET = "spark"
 STEPS = ("before", "linkage", "after", "unit")
 
@@ -52,10 +51,6 @@ PLATFORM_NOTICE = (
 
 LINKAGE_TABLES = ("linkage.match_edges", "linked.person_links")
 """The tables of the two linkage Python models, as ``schema.table`` on both engines."""
-
-
-class LinkageStepMissingError(NotImplementedError):
-    """The linkage package has no Spark entry point (``run_linkage_on_spark``) yet."""
 
 
 @dataclass
@@ -94,7 +89,7 @@ class CheckFailedError(RuntimeError):
     """The build ran to its end, but a test step failed or a relation differs from DuckDB's."""
 
 
-def dbt(args: Sequence[str], project_dir: Path = PROJECT_DIR) -> Any:
+def dbt(args: Sequence[str], project_dir: Path = PROJECT_ROOT) -> Any:
     """Run one dbt command in this process on the spark target; raises DbtFailedError unless it succeeds."""
     from dbt.cli.main import dbtRunner
 
@@ -107,13 +102,8 @@ def dbt(args: Sequence[str], project_dir: Path = PROJECT_DIR) -> Any:
 
 def run_linkage(spark: SparkSession, project_dir: Path, settings: SessionSettings, trained_model: Path | None) -> None:
     """The linkage step: the linkage package's Spark entry point, on this session."""
-    try:
-        from repeat_offending.linkage import spark_linkage
-    except ImportError as error:
-        raise LinkageStepMissingError(
-            "the linkage step on Spark needs repeat_offending.linkage.spark_linkage.run_linkage_on_spark "
-            "(issue 13, linkage package); until then build with --linkage-from-duckdb <release .duckdb>"
-        ) from error
+    from repeat_offending.linkage import spark_linkage  # imports pyspark: only when the step runs
+
     target_path = Path(os.environ.get("DBT_TARGET_PATH", "target"))
     manifest = target_path if target_path.is_absolute() else project_dir / target_path
     spark_linkage.run_linkage_on_spark(
@@ -142,7 +132,7 @@ def copy_linkage_from_duckdb(spark: SparkSession, database: Path, tables: Sequen
 def build(
     data_dir: Path,
     *,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path = PROJECT_ROOT,
     steps: Sequence[str] = STEPS,
     linkage_from_duckdb: Path | None = None,
     trained_model: Path | None = None,
@@ -236,7 +226,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=Path(os.environ.get("DATA_DIR", "data")),
         help="the world (raw/ under it); Spark's metastore and warehouse go to DATA_DIR/spark/",
     )
-    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_ROOT)
     parser.add_argument(
         "--steps", nargs="+", choices=STEPS, default=list(STEPS), help="the steps to run, in order (default: all)"
     )
@@ -287,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare_float_digits=args.compare_float_digits,
             timings=timings,
         )
-    except (DbtFailedError, LinkageStepMissingError, CheckFailedError) as error:
+    except (DbtFailedError, CheckFailedError) as error:
         print(timings.summary(), flush=True)
         print(f"build-spark: {error}", file=sys.stderr)
         return 1
