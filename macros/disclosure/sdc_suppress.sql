@@ -47,58 +47,81 @@ sdc_input_relations as (
         )
 
 ),
-{%- for stage in range(1, stages + 1) %}
 
--- stage {{ stage }}: primary suppression, and cells whose parent cell (an earlier stage) is suppressed
-sdc_stage_{{ stage }}_pass_0 as (
-
-    select
-        stage_cells.cell_id,
-        stage_cells.people,
-        stage_cells.complement_people,
-        {%- if stage > 1 %}
-        coalesce(
-            stage_cells.rule_marker,
-            case when parents.suppression_marker is not null then 'linked' end
-        ) as initial_marker,
-        coalesce(
-            stage_cells.rule_marker,
-            case when parents.suppression_marker is not null then 'linked' end
-        ) is not null as is_suppressed
-    from sdc_input_cells as stage_cells
-    left join sdc_result_{{ stage - 1 }} as parents
-        on stage_cells.parent_cell_id = parents.cell_id
-        {%- else %}
-        stage_cells.rule_marker as initial_marker,
-        stage_cells.rule_marker is not null as is_suppressed
-    from sdc_input_cells as stage_cells
-        {%- endif %}
-    where stage_cells.stage = {{ stage }}
-
-),
-
--- every cell of the stage with each relation it is a member of (a cell in none: one row, no relation):
--- the state the rounds pass on, so that a round reads the previous one once and the relations once per
--- stage (Spark inlines CTEs: read several times, they would make the query grow with every round)
-sdc_stage_{{ stage }}_members_0 as (
+-- the state every step reads once and passes on: every cell of every stage with each relation it is a
+-- member of (a cell in none: one row, no relation). Stage 1 starts from primary suppression; a later
+-- stage's cells start when it does. One chain of steps, each reading only the previous one: engines that
+-- inline CTEs (Spark) would otherwise plan the inputs, and each earlier stage, once per reference.
+sdc_stage_1_pass_0 as (
 
     select
         sdc_input_relations.relation_id,
         coalesce(sdc_input_relations.is_total, false) as is_total,
         cells.cell_id,
+        cells.stage,
+        cells.parent_cell_id,
         cells.people,
         cells.complement_people,
-        cells.initial_marker,
-        cells.is_suppressed,
-        sdc_input_relations.relation_id is not null
-        and not cells.is_suppressed
-        and not sdc_input_relations.is_total as is_candidate
-    from sdc_stage_{{ stage }}_pass_0 as cells
+        cells.rule_marker,
+        case when cells.stage = 1 then cells.rule_marker end as initial_marker,
+        cells.stage = 1 and cells.rule_marker is not null as is_suppressed
+    from sdc_input_cells as cells
     left join sdc_input_relations
         on cells.cell_id = sdc_input_relations.cell_id
 
 ),
+{%- for stage in range(1, stages + 1) %}
+{%- if stage > 1 %}
+
+-- stage {{ stage }}: each cell's parent (a cell of an earlier stage), in the window keyed by the parent's id
+sdc_stage_{{ stage }}_parents as (
+
+    select
+        *,
+        max(case when stage < {{ stage }} and is_suppressed then 1 else 0 end) over (
+            partition by case when stage = {{ stage }} then parent_cell_id else cell_id end
+        ) as is_parent_suppressed
+    from sdc_stage_{{ stage - 1 }}_pass_{{ passes }}
+
+),
+
+-- stage {{ stage }} starts: primary suppression, and cells whose parent is suppressed (`linked`)
+sdc_stage_{{ stage }}_pass_0 as (
+
+    select
+        relation_id,
+        is_total,
+        cell_id,
+        stage,
+        parent_cell_id,
+        people,
+        complement_people,
+        rule_marker,
+        case
+            when stage = {{ stage }}
+                then coalesce(rule_marker, case when is_parent_suppressed = 1 then 'linked' end)
+            else initial_marker
+        end as initial_marker,
+        case
+            when stage = {{ stage }} then rule_marker is not null or is_parent_suppressed = 1
+            else is_suppressed
+        end as is_suppressed
+    from sdc_stage_{{ stage }}_parents
+
+),
+{%- endif %}
+
 {%- for pass in range(passes) %}
+
+-- the children of a relation that stage {{ stage }} may still suppress
+sdc_stage_{{ stage }}_members_{{ pass }} as (
+
+    select
+        *,
+        stage = {{ stage }} and relation_id is not null and not is_suppressed and not is_total as is_candidate
+    from sdc_stage_{{ stage }}_pass_{{ pass }}
+
+),
 
 -- per member, the state of its relation; and the unsuppressed children of each relation, smallest first,
 -- with what the smaller ones add up to
@@ -106,22 +129,25 @@ sdc_stage_{{ stage }}_candidates_{{ pass }} as (
 
     select
         *,
-        sum(case when is_suppressed then 1 else 0 end) over (partition by relation_id) as suppressed_members,
-        max(case when is_total and is_suppressed then 1 else 0 end) over (partition by relation_id)
+        sum(case when is_suppressed then 1 else 0 end) over (partition by stage, relation_id)
+            as suppressed_members,
+        max(case when is_total and is_suppressed then 1 else 0 end) over (partition by stage, relation_id)
             as is_total_suppressed,
-        sum(case when is_suppressed and not is_total then people else 0 end) over (partition by relation_id)
-            as suppressed_people,
+        sum(case when is_suppressed and not is_total then people else 0 end)
+            over (partition by stage, relation_id) as suppressed_people,
         sum(case when is_suppressed and not is_total then complement_people else 0 end)
-            over (partition by relation_id) as suppressed_complement,
-        sum(case when complement_people is null then 1 else 0 end) over (partition by relation_id)
+            over (partition by stage, relation_id) as suppressed_complement,
+        sum(case when complement_people is null then 1 else 0 end) over (partition by stage, relation_id)
             as members_without_complement,
-        row_number() over (partition by relation_id, is_candidate order by people, cell_id) as candidate_rank,
+        row_number() over (
+            partition by stage, relation_id, is_candidate order by people, cell_id
+        ) as candidate_rank,
         coalesce(sum(people) over (
-            partition by relation_id, is_candidate order by people, cell_id
+            partition by stage, relation_id, is_candidate order by people, cell_id
             rows between unbounded preceding and 1 preceding
         ), 0) as people_before,
         coalesce(sum(complement_people) over (
-            partition by relation_id, is_candidate order by people, cell_id
+            partition by stage, relation_id, is_candidate order by people, cell_id
             rows between unbounded preceding and 1 preceding
         ), 0) as complement_before
     from sdc_stage_{{ stage }}_members_{{ pass }}
@@ -155,14 +181,17 @@ sdc_stage_{{ stage }}_chosen_{{ pass }} as (
 ),
 
 -- a cell chosen in one of its relations is suppressed in all of them
-sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }} as (
+sdc_stage_{{ stage }}_pass_{{ pass + 1 }} as (
 
     select
         relation_id,
         is_total,
         cell_id,
+        stage,
+        parent_cell_id,
         people,
         complement_people,
+        rule_marker,
         initial_marker,
         max(case when is_suppressed or is_chosen then 1 else 0 end) over (partition by cell_id) = 1
             as is_suppressed
@@ -170,38 +199,23 @@ sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }} as (
 
 ),
 
-sdc_stage_{{ stage }}_members_{{ pass + 1 }} as (
-
-    select
-        *,
-        relation_id is not null and not is_suppressed and not is_total as is_candidate
-    from sdc_stage_{{ stage }}_suppressed_{{ pass + 1 }}
-
-),
+{%- endfor %}
 {%- endfor %}
 
-sdc_result_{{ stage }} as (
+sdc_result as (
 
-    {%- if stage > 1 %}
-    select
-        cell_id,
-        suppression_marker
-    from sdc_result_{{ stage - 1 }}
-    union all
-    {%- endif %}
     select distinct
         cell_id,
         case
             when initial_marker is not null then initial_marker
             when is_suppressed then 'secondary'
         end as suppression_marker
-    from sdc_stage_{{ stage }}_members_{{ passes }}
+    from sdc_stage_{{ stages }}_pass_{{ passes }}
 
-){% if not loop.last %},{% endif %}
-{%- endfor %}
+)
 
 select
     cell_id,
     suppression_marker
-from sdc_result_{{ stages }}
+from sdc_result
 {%- endmacro %}
