@@ -92,6 +92,20 @@
 {%- endmacro %}
 
 
+{% macro code_point_char(code_point) -%}
+    {{ return(adapter.dispatch('code_point_char', 'repeat_offending')(code_point)) }}
+{%- endmacro %}
+
+{% macro default__code_point_char(code_point) -%}
+    chr({{ code_point }})
+{%- endmacro %}
+
+{% macro spark__code_point_char(code_point) -%}
+    {#- Spark's chr takes the code modulo 256. -#}
+    java_method('java.lang.Character', 'toString', {{ code_point }})
+{%- endmacro %}
+
+
 {% macro jaro_winkler(left, right) -%}
     {{ return(adapter.dispatch('jaro_winkler', 'repeat_offending')(left, right)) }}
 {%- endmacro %}
