@@ -16,7 +16,11 @@ cases (input_value, expected, expected_flag) as (
     ('Jo' || {{ char(133) }} || 'hn' || {{ char(159) }}, 'John', true),
     ('Smith' || {{ char(11) }} || {{ char(12) }}, 'Smith', true),
     ({{ char(8238) }} || 'Smith' || {{ char(8236) }}, 'Smith', true),
-    ({{ char(8294) }} || 'Smith' || {{ char(8297) }} || {{ char(8206) }} || {{ char(8207) }}, 'Smith', true),
+    (
+        {{ char(8294) }} || 'Smith' || {{ char(8297) }} || {{ char(8206) }} || {{ char(8207) }},
+        'Smith',
+        true
+    ),
     ({{ char(8234) }} || {{ char(8237) }}, null, true),
     ('Zoë Ødegaard', 'Zoë Ødegaard', false),
     ('Иванов', 'Иванов', false),
