@@ -61,6 +61,9 @@
 
 
 {% macro sdc_ratio(numerator, denominator, denominator_marker, numerator_marker=none, scale=1, decimals=2) -%}
+    {#- Halves round up on the exact ratio, in integer arithmetic: round() of a double rounds the binary value on
+        DuckDB (2031 / 20 = 101.55 gave 101.5) and the decimal one on Spark (101.6). -#}
+    {%- set unit = 10 ** (decimals | int) -%}
     case
         when
             {{ denominator_marker }} is null
@@ -68,7 +71,10 @@
             and {{ numerator_marker }} is null
             {%- endif %}
             and {{ denominator }} >= {{ sdc_threshold() }}
-            then round(cast({{ numerator }} as double) * {{ scale }} / {{ denominator }}, {{ decimals }})
+            then floor(
+                (cast({{ numerator }} as bigint) * {{ 2 * scale * unit }} + {{ denominator }})
+                / (cast({{ denominator }} as bigint) * 2)
+            ) / {{ unit }}e0
     end
 {%- endmacro %}
 
