@@ -101,8 +101,15 @@
 {%- endmacro %}
 
 {% macro spark__code_point_char(code_point) -%}
-    {#- Spark's chr takes the code modulo 256. -#}
-    java_method('java.lang.Character', 'toString', {{ code_point }})
+    {#- Spark's chr takes the code modulo 256: a string literal with a \u escape (UTF-16 code units, a
+        surrogate pair above U+FFFF), constant so that it may stand in an inline table. -#}
+    {%- set n = code_point | int -%}
+    {%- if n < 65536 -%}
+        {%- set units = [n] -%}
+    {%- else -%}
+        {%- set units = [55296 + (n - 65536) // 1024, 56320 + (n - 65536) % 1024] -%}
+    {%- endif -%}
+    '{% for unit in units %}\u{{ "%04X" | format(unit) }}{% endfor %}'
 {%- endmacro %}
 
 
