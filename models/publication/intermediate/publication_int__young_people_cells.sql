@@ -4,7 +4,8 @@
     control applied once, jointly to all of them: the tables share cells (the youth conviction
     bands, the totals of prolific and other young offenders) and totals. The public tables select
     their rows from this one relation. The rows and their unrounded counts:
-    publication_int__young_people_counts.
+    publication_int__young_people_counts; their suppression markers:
+    publication_int__young_people_suppression.
 -#}
 {%- set string_type = dbt.type_string() %}
 
@@ -26,9 +27,10 @@ characteristic_rows as (
         category_order,
         offender_group,
         offender_group_order,
-        cell_group,
         people,
-        adult_convictions
+        adult_convictions,
+        group_cell_id,
+        group_people
     from counts
     where table_part = 'characteristics'
 
@@ -52,101 +54,12 @@ need_rows as (
 
 ),
 
-totals as (
-
-    select
-        cohort_year,
-        cell_group,
-        cell_id,
-        people
-    from characteristic_rows
-    where category = 'All'
-    group by cohort_year, cell_group, cell_id, people
-
-),
-
--- people counts to protect: the characteristic cells (stage 1), the assessed people of each group
--- (stage 2: suppressed with the group; complement: the group's people without an assessment) and
--- the people with each need (stage 3: suppressed with the assessed people; complement: assessed
--- people without the need)
-sdc_cells as (
-
-    select
-        cell_id,
-        1 as stage,
-        cast(null as {{ string_type }}) as parent_cell_id,
-        max(people) as people,
-        cast(null as integer) as complement_people
-    from characteristic_rows
-    group by cell_id
-
-    union all
-
-    select distinct
-        need_rows.assessed_cell_id as cell_id,
-        2 as stage,
-        totals.cell_id as parent_cell_id,
-        need_rows.assessed_people as people,
-        totals.people - need_rows.assessed_people as complement_people
-    from need_rows
-    inner join totals
-        on
-            need_rows.cohort_year = totals.cohort_year
-            and need_rows.offender_group = totals.cell_group
-
-    union all
-
-    select
-        cell_id,
-        3 as stage,
-        assessed_cell_id as parent_cell_id,
-        people_with_need as people,
-        assessed_people - people_with_need as complement_people
-    from need_rows
-
-),
-
-sdc_relations as (
-
-    -- the categories of a breakdown add up to the group's total
-    select
-        'column|' || cast(cohort_year as {{ string_type }}) || '|' || breakdown || '|'
-        || offender_group as relation_id,
-        cell_id,
-        category = 'All' as is_total
-    from characteristic_rows
-
-    union all
-
-    -- prolific and other young offenders add up to all, in each category
-    select
-        'row|' || cast(cohort_year as {{ string_type }}) || '|' || breakdown || '|' || category
-            as relation_id,
-        cell_id,
-        offender_group = 'All' as is_total
-    from characteristic_rows
-
-    union all
-
-    select distinct
-        'assessed|' || cast(cohort_year as {{ string_type }}) as relation_id,
-        assessed_cell_id as cell_id,
-        offender_group = 'All' as is_total
-    from need_rows
-
-    union all
-
-    select
-        'need|' || cast(cohort_year as {{ string_type }}) || '|' || need as relation_id,
-        cell_id,
-        offender_group = 'All' as is_total
-    from need_rows
-
-),
-
 suppression as (
-    {{ sdc_suppress('sdc_cells', 'sdc_relations', stages=3) }}
+
+    select * from {{ ref('publication_int__young_people_suppression') }}
+
 ),
+
 
 characteristics_marked as (
 
@@ -154,16 +67,12 @@ characteristics_marked as (
         characteristic_rows.*,
         cell_suppression.suppression_marker as people_marker,
         total_suppression.suppression_marker as total_people_marker,
-        totals.people as total_people
+        characteristic_rows.group_people as total_people
     from characteristic_rows
     inner join suppression as cell_suppression
         on characteristic_rows.cell_id = cell_suppression.cell_id
-    inner join totals
-        on
-            characteristic_rows.cohort_year = totals.cohort_year
-            and characteristic_rows.offender_group = totals.cell_group
     inner join suppression as total_suppression
-        on totals.cell_id = total_suppression.cell_id
+        on characteristic_rows.group_cell_id = total_suppression.cell_id
 
 ),
 

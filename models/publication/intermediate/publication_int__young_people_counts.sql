@@ -337,45 +337,71 @@ need_rows as (
 
 ),
 
+-- each group's total (the `All` characteristic cell of its own group): the denominator of its
+-- rows and the parent of its assessed people
+group_totals as (
+
+    select distinct
+        cohort_year,
+        offender_group,
+        cell_id,
+        people
+    from characteristic_rows
+    where category = 'All'
+
+),
+
 final as (
 
     select
         'characteristics' as table_part,
-        cell_id,
-        cohort_year,
-        breakdown,
-        category,
-        category_order,
-        offender_group,
-        offender_group_order,
-        cell_group,
-        people,
-        adult_convictions,
+        characteristic_rows.cell_id,
+        characteristic_rows.cohort_year,
+        characteristic_rows.breakdown,
+        characteristic_rows.category,
+        characteristic_rows.category_order,
+        characteristic_rows.offender_group,
+        characteristic_rows.offender_group_order,
+        characteristic_rows.cell_group,
+        characteristic_rows.people,
+        characteristic_rows.adult_convictions,
         cast(null as {{ string_type }}) as need_description,
         cast(null as {{ string_type }}) as assessed_cell_id,
         cast(null as integer) as assessed_people,
-        cast(null as integer) as people_with_need
+        cast(null as integer) as people_with_need,
+        group_totals.cell_id as group_cell_id,
+        group_totals.people as group_people
     from characteristic_rows
+    left join group_totals
+        on
+            characteristic_rows.cohort_year = group_totals.cohort_year
+            and characteristic_rows.offender_group = group_totals.offender_group
 
     union all
 
     select
         'needs' as table_part,
-        cell_id,
-        cohort_year,
+        need_rows.cell_id,
+        need_rows.cohort_year,
         'assessment_need' as breakdown,
-        need as category,
-        need_order as category_order,
-        offender_group,
-        offender_group_order,
-        offender_group as cell_group,
+        need_rows.need as category,
+        need_rows.need_order as category_order,
+        need_rows.offender_group,
+        need_rows.offender_group_order,
+        need_rows.offender_group as cell_group,
         cast(null as integer) as people,
         cast(null as integer) as adult_convictions,
-        need_description,
-        assessed_cell_id,
-        assessed_people,
-        people_with_need
+        need_rows.need_description,
+        need_rows.assessed_cell_id,
+        need_rows.assessed_people,
+        need_rows.people_with_need,
+        group_totals.cell_id as group_cell_id,
+        group_totals.people as group_people
     from need_rows
+    left join group_totals
+        on
+            need_rows.cohort_year = group_totals.cohort_year
+            and need_rows.offender_group = group_totals.offender_group
 
 )
 
