@@ -18,6 +18,7 @@
             ) -%}
             {%- set stats_name = 'stats_' ~ loop.index -%}
             {%- set aggregates = [] -%}
+            {%- set columns = [] -%}
             {%- for column in adapter.get_columns_in_relation(relation) -%}
                 {%- set documented = node.columns.get(column.name) or node.columns.get(column.name | lower) or {} -%}
                 {%- set meta = documented.get('meta') or {} -%}
@@ -37,26 +38,50 @@
                         else 'substring(cast(max(' ~ quoted ~ ') as ' ~ dbt.type_string() ~ '), 1, 200)')
                     ~ ' as ' ~ prefix ~ '_max'
                 ) -%}
-                {%- do profile_selects.append(
-                    'select '
-                    ~ audit_sql_literal(node.name) ~ ' as model_name, '
-                    ~ audit_sql_literal(node.schema ~ '.' ~ node.alias) ~ ' as relation_name, '
-                    ~ audit_sql_literal(column.name) ~ ' as column_name, '
-                    ~ loop.index ~ ' as column_position, '
-                    ~ audit_sql_literal(data_type | lower) ~ ' as data_type, '
-                    ~ ('true' if contains_pii else 'false') ~ ' as contains_pii, '
-                    ~ 'row_count, '
-                    ~ 'row_count - ' ~ prefix ~ '_values as null_count, '
-                    ~ prefix ~ '_distinct as distinct_count, '
-                    ~ prefix ~ '_min as min_value, '
-                    ~ prefix ~ '_max as max_value '
-                    ~ 'from ' ~ stats_name
-                ) -%}
+                {%- do columns.append({
+                'name': column.name, 'type': data_type | lower, 'pii': contains_pii, 'prefix': prefix
+            }) -%}
             {%- endfor -%}
             {%- do stats_ctes.append(
                 stats_name ~ ' as (\n    select\n        count(*) as row_count,\n        '
                 ~ aggregates | join(',\n        ') ~ '\n    from ' ~ relation ~ '\n)'
             ) -%}
+            {#- One row per column from one read of the relation's statistics (a row per position, the
+                column's values picked by position): a select per column would read them once per column,
+                and engines that inline CTEs (Spark) would aggregate the table again each time. -#}
+            {%- if columns | length > 0 -%}
+                {%- set pick = namespace(name=[], type=[], pii=[], nulls=[], distinct=[], min=[], max=[]) -%}
+                {%- for column in columns -%}
+                    {%- set when = 'when ' ~ loop.index ~ ' then ' -%}
+                    {%- do pick.name.append(when ~ audit_sql_literal(column.name)) -%}
+                    {%- do pick.type.append(when ~ audit_sql_literal(column.type)) -%}
+                    {%- do pick.pii.append(when ~ ('true' if column.pii else 'false')) -%}
+                    {%- do pick.nulls.append(when ~ 'row_count - ' ~ column.prefix ~ '_values') -%}
+                    {%- do pick.distinct.append(when ~ column.prefix ~ '_distinct') -%}
+                    {%- do pick.min.append(when ~ column.prefix ~ '_min') -%}
+                    {%- do pick.max.append(when ~ column.prefix ~ '_max') -%}
+                {%- endfor -%}
+                {%- set positions = [] -%}
+                {%- for column in columns -%}
+                    {%- do positions.append('(' ~ loop.index ~ ')') -%}
+                {%- endfor -%}
+                {%- do profile_selects.append(
+                    'select '
+                    ~ audit_sql_literal(node.name) ~ ' as model_name, '
+                    ~ audit_sql_literal(node.schema ~ '.' ~ node.alias) ~ ' as relation_name, '
+                    ~ 'case positions.column_position ' ~ pick.name | join(' ') ~ ' end as column_name, '
+                    ~ 'positions.column_position, '
+                    ~ 'case positions.column_position ' ~ pick.type | join(' ') ~ ' end as data_type, '
+                    ~ 'case positions.column_position ' ~ pick.pii | join(' ') ~ ' end as contains_pii, '
+                    ~ 'row_count, '
+                    ~ 'case positions.column_position ' ~ pick.nulls | join(' ') ~ ' end as null_count, '
+                    ~ 'case positions.column_position ' ~ pick.distinct | join(' ') ~ ' end as distinct_count, '
+                    ~ 'case positions.column_position ' ~ pick.min | join(' ') ~ ' end as min_value, '
+                    ~ 'case positions.column_position ' ~ pick.max | join(' ') ~ ' end as max_value '
+                    ~ 'from ' ~ stats_name
+                    ~ ' cross join (values ' ~ positions | join(', ') ~ ') as positions (column_position)'
+                ) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- set sql -%}
 with
