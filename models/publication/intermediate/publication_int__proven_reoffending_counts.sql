@@ -229,7 +229,7 @@ breakdown_measures as (
 ),
 
 -- the cells: one per published value set, on the full grid (zero cells included)
-final as (
+cells as (
 
     select
         'quarter|' || complete_quarters.cohort_quarter || '|' || age_groups.age_group as cell_id,
@@ -305,6 +305,28 @@ final as (
             and categories.age_group = breakdown_measures.age_group
             and categories.breakdown = breakdown_measures.breakdown
             and categories.category = breakdown_measures.category
+
+),
+
+-- the contract's types, the same on every engine
+final as (
+
+    select
+        cast(cell_id as {{ dbt.type_string() }}) as cell_id,
+        cast(table_part as {{ dbt.type_string() }}) as table_part,
+        cast(cohort_quarter as {{ dbt.type_string() }}) as cohort_quarter,
+        cast(cohort_year as {{ dbt.type_int() }}) as cohort_year,
+        cast(age_group as {{ dbt.type_string() }}) as age_group,
+        cast(age_group_order as {{ dbt.type_int() }}) as age_group_order,
+        cast(breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(category as {{ dbt.type_string() }}) as category,
+        cast(category_order as {{ dbt.type_int() }}) as category_order,
+        cast(offenders as {{ dbt.type_bigint() }}) as offenders,
+        cast(reoffenders as {{ dbt.type_bigint() }}) as reoffenders,
+        cast(reoffences as {{ dbt.type_bigint() }}) as reoffences,
+        cast(days_to_first_reoffence_total as {{ dbt.type_bigint() }})
+            as days_to_first_reoffence_total
+    from cells
 
 )
 

@@ -351,7 +351,7 @@ group_totals as (
 
 ),
 
-final as (
+rows_with_totals as (
 
     select
         'characteristics' as table_part,
@@ -402,6 +402,31 @@ final as (
         on
             need_rows.cohort_year = group_totals.cohort_year
             and need_rows.offender_group = group_totals.offender_group
+
+),
+
+-- the contract's types, the same on every engine
+final as (
+
+    select
+        cast(table_part as {{ dbt.type_string() }}) as table_part,
+        cast(cell_id as {{ dbt.type_string() }}) as cell_id,
+        cast(cohort_year as {{ dbt.type_int() }}) as cohort_year,
+        cast(breakdown as {{ dbt.type_string() }}) as breakdown,
+        cast(category as {{ dbt.type_string() }}) as category,
+        cast(category_order as {{ dbt.type_int() }}) as category_order,
+        cast(offender_group as {{ dbt.type_string() }}) as offender_group,
+        cast(offender_group_order as {{ dbt.type_int() }}) as offender_group_order,
+        cast(cell_group as {{ dbt.type_string() }}) as cell_group,
+        cast(people as {{ dbt.type_bigint() }}) as people,
+        cast(adult_convictions as {{ dbt.type_bigint() }}) as adult_convictions,
+        cast(need_description as {{ dbt.type_string() }}) as need_description,
+        cast(assessed_cell_id as {{ dbt.type_string() }}) as assessed_cell_id,
+        cast(assessed_people as {{ dbt.type_bigint() }}) as assessed_people,
+        cast(people_with_need as {{ dbt.type_bigint() }}) as people_with_need,
+        cast(group_cell_id as {{ dbt.type_string() }}) as group_cell_id,
+        cast(group_people as {{ dbt.type_bigint() }}) as group_people
+    from rows_with_totals
 
 )
 
