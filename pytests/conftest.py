@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -57,6 +58,39 @@ def run_dbt(project_dir: Path, *args: str, data_dir: Path | None = None) -> subp
     )
 
 
+# The release scenario's two modules run on one pytest-xdist worker, so that it is run once.
+RELEASE_SCENARIO_MODULES = {"test_releases", "test_person_ids"}
+
+
+def _work_unit(nodeid: str) -> str:
+    """The unit pytest-xdist hands to one worker: a test's module, the release scenario's two as one."""
+    module = nodeid.split("::", 1)[0]
+    return "release_scenario" if Path(module).stem in RELEASE_SCENARIO_MODULES else module
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`make pytest` runs `-n 3 --dist loadscope` (PYTEST_WORKERS): each module runs on one worker, so that
+    its module- and session-scoped fixtures (a build of a changed extract, a generated world) are made once,
+    as in a serial run; the modules of the release scenario share one worker. (xdist's `loadgroup` marks do
+    not reach its scheduler under pytest 9, which no longer reads the node id it rewrites.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The release scenario's tests first: the longest unit of work (five builds), which would otherwise end a
+    run on two workers alone."""
+    items.sort(key=lambda item: _work_unit(item.nodeid) != "release_scenario")
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A full copy of the dbt project in a temporary folder."""
@@ -69,8 +103,12 @@ def built_world() -> Path:
     test` builds it before running pytest and passes its folder in TEST_WORLD_DIR; when it is missing (pytest
     run on its own), it is built here."""
     folder = Path(os.environ.get("TEST_WORLD_DIR", PROJECT_ROOT / "data" / "test_world"))
-    if not (folder / "warehouse.duckdb").exists():
-        subprocess.run(["make", "test-world", f"TEST_DATA_DIR={folder}"], cwd=PROJECT_ROOT, check=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # pytest-xdist's workers each ask for it: the first builds it, the others wait for it on the lock.
+    with (folder.parent / f".{folder.name}.pytest-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "warehouse.duckdb").exists():
+            subprocess.run(["make", "test-world", f"TEST_DATA_DIR={folder}"], cwd=PROJECT_ROOT, check=True)
     return folder
 
 
