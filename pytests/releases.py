@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from extracts import PROJECT_ROOT, copy_extract, make_build
+from extracts import PROJECT_ROOT, WITHOUT_UNIT_TESTS, copy_extract, make_build
 from justice_world.ownership import MARKER_NAME
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
@@ -99,9 +99,10 @@ def digest(path: Path) -> str:
 
 
 def _environment() -> dict[str, str]:
-    """The test's environment without the calling make's variables, with the test pseudonym key."""
+    """The test's environment without the calling make's variables, with the test pseudonym key; the builds
+    leave out the unit tests (extracts.WITHOUT_UNIT_TESTS)."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    return {**env, "RESEARCH_PSEUDONYM_KEY": PSEUDONYM_KEY}
+    return {**env, "RESEARCH_PSEUDONYM_KEY": PSEUDONYM_KEY, **WITHOUT_UNIT_TESTS}
 
 
 def _start_build(data_dir: Path, output: Path) -> subprocess.Popen[bytes]:
