@@ -4,8 +4,9 @@ rule that no log or error names a person.
 Each test builds the dbt project on a changed copy of the test world's raw files (``built_world``):
 
 - blocking defects (a truncated file, a missing file, a missing column, a column of the wrong type) must stop
-  the build at audit.raw_contract with one finding naming the file and the column, before any staging view
-  is built; each build stops right after the seeds, so these are cheap;
+  the build at audit.raw_contract, before any staging view is built, with one finding for each naming the
+  file and the column. One copy carries all four, each in its own table: the contract reports every finding
+  before it stops the build;
 - non-blocking defects (an extra column, an empty table, duplicated rows, invalid UTF-8 in a name) must let
   the build run, with the warning recorded or the rows quarantined, and raw = staged + quarantined. One copy
   carries all four, built once for the module (a full build of the 5,000-person world takes minutes).
@@ -16,7 +17,7 @@ changed rows (captured output and dbt.log).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +99,40 @@ def warehouse_relations(result: BuildResult, schema_pattern: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-# --- blocking defects ------------------------------------------------------------------------------------
+# --- blocking defects: one copy with all four ----------------------------------------------------------
+
+
+def truncate_pnc_persons(data_dir: Path) -> None:
+    path = raw_file(data_dir, "pnc", "persons")
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
+
+
+def remove_probation_people(data_dir: Path) -> None:
+    raw_file(data_dir, "probation", "people").unlink()
+
+
+def drop_prisoners_birth_date(data_dir: Path) -> None:
+    write_raw(data_dir, "prisons", "prisoners", read_raw(data_dir, "prisons", "prisoners").drop(["birth_date"]))
+
+
+def sentence_length_as_bigint(data_dir: Path) -> None:
+    data = read_raw(data_dir, "courts", "case_offences")
+    index = data.schema.get_field_index("sentence_length_days")
+    text = data.column(index).to_pylist()
+    as_integers = pa.array(
+        [int(v) if v is not None and v.strip().lstrip("-").isdigit() else None for v in text], pa.int64()
+    )
+    write_raw(data_dir, "courts", "case_offences", data.set_column(index, "sentence_length_days", as_integers))
+
+
+# Each blocking defect: the table it breaks, the change, and the finding it must give (check, column).
+BLOCKING = {
+    "pnc.persons": (truncate_pnc_persons, "unreadable_file", None),
+    "probation.people": (remove_probation_people, "missing_file", None),
+    "prisons.prisoners": (drop_prisoners_birth_date, "missing_column", "birth_date"),
+    "courts.case_offences": (sentence_length_as_bigint, "wrong_type", "sentence_length_days"),
+}
 
 
 @dataclass(frozen=True)
@@ -108,83 +142,56 @@ class BrokenBuild:
     identifying: set[str]
 
 
-def build_broken(world: Path, dest: Path, source_table: str, change: Callable[[Path], list[int]]) -> BrokenBuild:
-    """Copy the world's raw files, apply ``change`` (returns the rows it changed), build, and check that the
-    input was not touched."""
-    data_dir = copy_extract(world, dest)
-    system, name = source_table.split(".")
-    original = read_raw(data_dir, system, name)
-    rows = change(data_dir)
+@pytest.fixture(scope="module")
+def broken(built_world: Path, tmp_path_factory: pytest.TempPathFactory) -> BrokenBuild:
+    """A copy of the world's raw files with the four blocking defects (each in its own table), built once: the
+    raw contract reports every finding before it stops the build, so one build shows all four. The identifying
+    values are those of the first 50 rows of each changed table, read before the change."""
+    data_dir = copy_extract(built_world, tmp_path_factory.mktemp("blocked") / "extract")
+    identifying: set[str] = set()
+    for source_table, (change, _, _) in BLOCKING.items():
+        system, name = source_table.split(".")
+        identifying |= identifying_values(source_table, read_raw(data_dir, system, name), list(range(50)))
+        change(data_dir)
     before = checksums(data_dir / "raw")
     result = build_extract(data_dir)
-    return BrokenBuild(
-        result=result,
-        unchanged=checksums(data_dir / "raw") == before,
-        identifying=identifying_values(source_table, original, rows),
-    )
+    return BrokenBuild(result=result, unchanged=checksums(data_dir / "raw") == before, identifying=identifying)
 
 
-def assert_blocked(broken: BrokenBuild, source_table: str, check: str, column: str | None) -> None:
+@pytest.mark.parametrize("source_table", list(BLOCKING))
+def test_a_blocking_defect_is_an_error_naming_the_file_and_column(broken: BrokenBuild, source_table: str) -> None:
+    _, check, column = BLOCKING[source_table]
     result = broken.result
     system, name = source_table.split(".")
     path = raw_file(result.data_dir, system, name)
-    assert result.returncode != 0, "the build should fail on a blocking contract finding"
     where = f", column {column}" if column else ""
     line = f"raw contract ERROR: {check} in {source_table} ({path}){where}: expected "
     assert line in result.output, f"no error line {line!r} in the output"
-    assert "The raw extract breaks its contract (1 blocking finding;" in result.output
-    findings = result.query("select source_table, check_name, column_name, severity, file_path from audit.raw_contract")
-    assert findings == [(source_table, check, column, "error", str(path))], "exactly one finding, naming the file"
+    findings = result.query(
+        "select check_name, column_name, severity, file_path from audit.raw_contract where source_table = ?",
+        [source_table],
+    )
+    assert findings == [(check, column, "error", str(path))], "exactly one finding for the table, naming the file"
+
+
+def test_blocking_defects_stop_the_build_before_staging(broken: BrokenBuild) -> None:
+    result = broken.result
+    assert result.returncode != 0, "the build should fail on a blocking contract finding"
+    assert f"The raw extract breaks its contract ({len(BLOCKING)} blocking findings;" in result.output
+    findings = result.query("select source_table from audit.raw_contract where severity = 'error'")
+    assert sorted(row[0] for row in findings) == sorted(BLOCKING), "one finding per defect, and no other"
     assert warehouse_relations(result, "staging_checks") == [], "no validation view may be built"
     assert warehouse_relations(result, "stg_%") == [], "no staged table may be built"
     assert broken.unchanged, "the build changed the raw files"
     leaked = identifying_values_in(result.output, broken.identifying)
-    assert not leaked, f"{len(leaked)} identifying values of the changed rows in the output"
+    assert not leaked, f"{len(leaked)} identifying values of the changed tables in the output"
 
 
-def test_truncated_file_stops_the_build(built_world: Path, tmp_path: Path) -> None:
-    def truncate(data_dir: Path) -> list[int]:
-        path = raw_file(data_dir, "pnc", "persons")
-        content = path.read_bytes()
-        path.write_bytes(content[: len(content) // 2])
-        return list(range(50))
-
-    broken = build_broken(built_world, tmp_path / "extract", "pnc.persons", truncate)
-    assert_blocked(broken, "pnc.persons", "unreadable_file", None)
+def test_a_truncated_file_says_what_is_wrong_with_it(broken: BrokenBuild) -> None:
     assert NO_FOOTER in broken.result.output
 
 
-def test_missing_file_stops_the_build(built_world: Path, tmp_path: Path) -> None:
-    def remove(data_dir: Path) -> list[int]:
-        raw_file(data_dir, "probation", "people").unlink()
-        return list(range(50))
-
-    broken = build_broken(built_world, tmp_path / "extract", "probation.people", remove)
-    assert_blocked(broken, "probation.people", "missing_file", None)
-
-
-def test_missing_column_stops_the_build(built_world: Path, tmp_path: Path) -> None:
-    def drop_column(data_dir: Path) -> list[int]:
-        write_raw(data_dir, "prisons", "prisoners", read_raw(data_dir, "prisons", "prisoners").drop(["birth_date"]))
-        return list(range(50))
-
-    broken = build_broken(built_world, tmp_path / "extract", "prisons.prisoners", drop_column)
-    assert_blocked(broken, "prisons.prisoners", "missing_column", "birth_date")
-
-
-def test_wrong_type_stops_the_build(built_world: Path, tmp_path: Path) -> None:
-    def as_bigint(data_dir: Path) -> list[int]:
-        data = read_raw(data_dir, "courts", "case_offences")
-        index = data.schema.get_field_index("sentence_length_days")
-        text = data.column(index).to_pylist()
-        as_integers = pa.array(
-            [int(v) if v is not None and v.strip().lstrip("-").isdigit() else None for v in text], pa.int64()
-        )
-        write_raw(data_dir, "courts", "case_offences", data.set_column(index, "sentence_length_days", as_integers))
-        return []
-
-    broken = build_broken(built_world, tmp_path / "extract", "courts.case_offences", as_bigint)
-    assert_blocked(broken, "courts.case_offences", "wrong_type", "sentence_length_days")
+def test_a_wrong_type_names_both_types(broken: BrokenBuild) -> None:
     assert "expected varchar, found bigint" in broken.result.output
 
 
