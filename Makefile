@@ -70,9 +70,9 @@ TEST_PEOPLE ?= 5000
 TEST_DATA_DIR ?= $(CURDIR)/data/test_world
 
 # pytest-xdist workers of `make pytest` (0: one process), each running whole modules (pytests/conftest.py):
-# on this 2-core machine pytest took 41 min 38 s in one process, 26 min 39 s on two workers (1.44 cores busy on
-# average: dbt's parsing and DuckDB's small queries leave gaps), hence three. Extra pytest arguments in
-# PYTEST_ARGS (e.g. `PYTEST_ARGS="-k releases --durations=20"`).
+# on this 2-core machine pytest took 41 min 38 s in one process (without the Spark tests), 26 min 39 s on two
+# workers (1.44 cores busy on average) and 27 min 19 s on three in a fresh-clone `.ci/run`. Extra pytest
+# arguments in PYTEST_ARGS (e.g. `PYTEST_ARGS="-k releases --durations=20"`).
 PYTEST_WORKERS ?= 3
 PYTEST_ARGS ?=
 
