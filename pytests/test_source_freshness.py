@@ -4,7 +4,7 @@ On a changed copy of the test world's raw files, one table extracted 10 days bef
 extracted 40 days before errors, an empty table passes (the raw contract judges it), and every other table,
 extracted with the newest, passes with age 0: the age is measured at the newest extract time, not the clock
 (the world is as of its own date, long past). `dbt source freshness` runs on the in-memory `lint` target: it
-only reads the raw files.
+only reads the raw files. A release build of an extract with a stale source is not published.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from extracts import copy_extract, read_raw, write_raw
+from extracts import copy_extract, make_build, read_raw, write_raw
 from repeat_offending.project import PROJECT_ROOT
+from repeat_offending.release import ledger
+from repeat_offending.release.layout import Layout
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 DAY = 24 * 3600
@@ -108,3 +110,23 @@ def test_every_source_says_how_it_is_loaded_and_measured(built_world: Path, tmp_
         assert source["loaded_at_query"] == "{{ source_loaded_at(this) }}", source["unique_id"]
         assert source["freshness"]["warn_after"] == {"count": 2, "period": "day"}
         assert source["freshness"]["error_after"] == {"count": 35, "period": "day"}
+
+
+def test_a_source_far_behind_the_others_fails_the_release(built_world: Path, tmp_path: Path) -> None:
+    """A table extracted 40 days before the rest is an error of source freshness: the build is not published,
+    and the ledger and the last line name the stale table."""
+    data_dir = copy_extract(built_world, tmp_path / "data", manifest=False, truth=False)
+    data = read_raw(data_dir, "oasys", "assessments")
+    stamp = str(data.column("extracted_at")[0])
+    day = dt.date.fromisoformat(stamp[:10]) - dt.timedelta(days=40)
+    index = data.schema.get_field_index("extracted_at")
+    stale = pa.array([f"{day.isoformat()} 23:59:59"] * data.num_rows, pa.string())
+    write_raw(data_dir, "oasys", "assessments", data.set_column(index, "extracted_at", stale))
+    result = make_build(data_dir)
+    assert result.returncode != 0, result.output[-5000:]
+    assert Layout(data_dir).published() is None
+    (build,) = ledger.builds(Layout(data_dir).ledger)
+    assert build.outcome == "failed"
+    assert build.reason is not None and build.reason.startswith("dbt source freshness failed"), build.reason
+    assert "oasys.assessments" in build.reason, build.reason
+    assert f"release {build.release_id} NOT published: {build.reason}" in result.output
