@@ -75,6 +75,8 @@ TEST_DATA_DIR ?= $(CURDIR)/data/test_world
 # arguments in PYTEST_ARGS (e.g. `PYTEST_ARGS="-k releases --durations=20"`).
 PYTEST_WORKERS ?= 3
 PYTEST_ARGS ?=
+# 1: pytest builds the test world once per run, whatever TEST_DATA_DIR holds (`make test`); else only if missing.
+TEST_WORLD_REBUILD ?=
 
 # Linkage quality the build requires, measured against the ground truth (issue targets).
 LINKAGE_MIN_PRECISION ?= 0.995
@@ -96,7 +98,7 @@ WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
 .PHONY: help venv system-deps generate data build release-build releases publish dev parse rules evaluate-project \
-	lint pytest test test-world test-sweep sweep docs docs-serve slim-ci clean
+	lint pytest pytest-world static-checks test test-world test-sweep sweep docs docs-serve slim-ci clean
 
 help: ## List the targets
 	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET"
@@ -245,7 +247,7 @@ lint: venv ## sqlfluff (dbt templater), yamllint and ruff
 	$(RUFF) format --check .
 
 pytest: venv system-deps ## The Python tests (generator, calibration, linkage, staging against the truth, extracts, ...)
-	TEST_WORLD_DIR="$(TEST_DATA_DIR)" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	TEST_WORLD_DIR="$(TEST_DATA_DIR)" TEST_WORLD_REBUILD="$(TEST_WORLD_REBUILD)" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 test-world: venv ## Build and test everything on a small world in its own DATA_DIR (target ci)
 	$(MAKE) build PEOPLE=$(TEST_PEOPLE) DATA_DIR="$(TEST_DATA_DIR)" DBT_TARGET=ci
@@ -257,7 +259,20 @@ test-sweep: venv ## The world sweep on a small random world (a fresh seed each r
 		$(MAKE) sweep SWEEP_WORLDS=$(TEST_SWEEP_WORLDS) SWEEP_ARGS="--people $(TEST_SWEEP_PEOPLE) $(SWEEP_ARGS)"; \
 	fi
 
-test: system-deps spark-venv lint parse rules evaluate-project test-world pytest test-sweep ## Everything CI checks (installs chromium and Java as root, and the Spark extra)
+test: system-deps spark-venv ## Everything CI checks (installs chromium and Java as root, and the Spark extra)
+	@# The static checks, one after another, run beside pytest; pytest's first worker that needs the test world
+	@# builds it (TEST_WORLD_REBUILD=1: once per run, from the code under test) while the other workers run the
+	@# tests that do not. Two make jobs, so that both cores stay busy (README "CI"); lines are not interleaved.
+	$(MAKE) --no-print-directory -j2 --output-sync=line pytest-world static-checks
+	$(MAKE) --no-print-directory test-sweep
+
+static-checks: venv ## sqlfluff, yamllint and ruff; dbt parse without warnings; dbt-bouncer; dbt-project-evaluator
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory rules
+	$(MAKE) --no-print-directory evaluate-project
+
+pytest-world: venv system-deps ## pytest, with the test world built afresh by its first worker that needs it
+	$(MAKE) --no-print-directory pytest TEST_WORLD_REBUILD=1
 
 sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth; table in data/sweep/sweep.md
 	$(VENV)/bin/sweep --worlds $(SWEEP_WORLDS) --sweep-dir "$(SWEEP_DIR)" $(SWEEP_ARGS)
