@@ -11,6 +11,10 @@ five partial or whole builds of a 3,000-person world).
 3. the fourth build of the second extract runs while an analyst's session stays open on the warehouse and
    another process opens it read-only and queries it in a loop, and while a second `make build` is started.
 
+Only the fourth build of the second extract (release 2, whose checks and person ids the tests read) runs the
+data tests; the first release and the killed builds leave them out (extracts.WITHOUT_TESTS). No build runs the
+unit tests (the test world's build does).
+
 The research pseudonyms are made with a test key (any key works on the `ci` target), so that tests can
 recompute them.
 """
@@ -31,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from extracts import PROJECT_ROOT, WITHOUT_UNIT_TESTS, copy_extract, make_build
+from extracts import PROJECT_ROOT, WITHOUT_TESTS, WITHOUT_UNIT_TESTS, copy_extract, make_build
 from justice_world.ownership import MARKER_NAME
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
@@ -98,18 +102,19 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _environment() -> dict[str, str]:
+def _environment(data_tests: bool) -> dict[str, str]:
     """The test's environment without the calling make's variables, with the test pseudonym key; the builds
-    leave out the unit tests (extracts.WITHOUT_UNIT_TESTS)."""
+    leave out the unit tests, and all but the second release the data tests (extracts.WITHOUT_TESTS): the
+    second release is the one whose checks the tests read, against the first as its previous release."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    return {**env, "RESEARCH_PSEUDONYM_KEY": PSEUDONYM_KEY, **WITHOUT_UNIT_TESTS}
+    return {**env, "RESEARCH_PSEUDONYM_KEY": PSEUDONYM_KEY, **(WITHOUT_UNIT_TESTS if data_tests else WITHOUT_TESTS)}
 
 
-def _start_build(data_dir: Path, output: Path) -> subprocess.Popen[bytes]:
+def _start_build(data_dir: Path, output: Path, *, data_tests: bool = False) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         ["make", "build", f"DATA_DIR={data_dir}", "DBT_TARGET=ci"],
         cwd=PROJECT_ROOT,
-        env=_environment(),
+        env=_environment(data_tests),
         stdout=output.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -215,7 +220,7 @@ def run_scenario(root: Path) -> Scenario:
     session = duckdb.connect(str(layout.published_link), read_only=True)  # an analyst's session, left open
     output = root / "build_2.log"
     known = {build.release_id for build in ledger.builds(layout.ledger)}
-    process = _start_build(data_dir, output)
+    process = _start_build(data_dir, output, data_tests=True)
     _wait_for(lambda: _new_build(layout, known) is not None, process)
     started = time.monotonic()
     second_attempt = make_build(data_dir, timeout=120)

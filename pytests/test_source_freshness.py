@@ -122,7 +122,7 @@ def test_a_source_far_behind_the_others_fails_the_release(built_world: Path, tmp
     index = data.schema.get_field_index("extracted_at")
     stale = pa.array([f"{day.isoformat()} 23:59:59"] * data.num_rows, pa.string())
     write_raw(data_dir, "oasys", "assessments", data.set_column(index, "extracted_at", stale))
-    result = make_build(data_dir)
+    result = make_build(data_dir, data_tests=False)  # the build passes; its data tests are not the point here
     assert result.returncode != 0, result.output[-5000:]
     assert Layout(data_dir).published() is None
     (build,) = ledger.builds(Layout(data_dir).ledger)
