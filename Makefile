@@ -71,8 +71,9 @@ TEST_DATA_DIR ?= $(CURDIR)/data/test_world
 
 # pytest-xdist workers of `make pytest` (0: one process), each running whole modules (pytests/conftest.py):
 # on this 2-core machine pytest took 41 min 38 s in one process (without the Spark tests), 26 min 39 s on two
-# workers (1.44 cores busy on average) and 27 min 19 s on three in a fresh-clone `.ci/run`. Extra pytest
-# arguments in PYTEST_ARGS (e.g. `PYTEST_ARGS="-k releases --durations=20"`).
+# workers and 27 min 19 s on three in a fresh-clone `.ci/run`; with the static checks beside it and the test
+# world built inside it, 26 min 51 s on three (README "CI"). Extra pytest arguments in PYTEST_ARGS (e.g.
+# `PYTEST_ARGS="-k releases --durations=20"`).
 PYTEST_WORKERS ?= 3
 PYTEST_ARGS ?=
 # 1: pytest builds the test world once per run, whatever TEST_DATA_DIR holds (`make test`); else only if missing.
