@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from extracts import without_make_variables
 from releases import Scenario, run_scenario
 from repeat_offending.project import PROJECT_ROOT
 
@@ -150,10 +151,12 @@ def built_world() -> Path:
             built_for.exists() and built_for.read_text() == run
         )
         if rebuild or not (folder / "warehouse.duckdb").exists():
-            env = {
-                k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
-            }
-            subprocess.run(["make", "test-world", f"TEST_DATA_DIR={folder}"], cwd=PROJECT_ROOT, env=env, check=True)
+            subprocess.run(
+                ["make", "test-world", f"TEST_DATA_DIR={folder}"],
+                cwd=PROJECT_ROOT,
+                env=without_make_variables(),
+                check=True,
+            )
             built_for.write_text(run)
     return folder
 

@@ -144,14 +144,19 @@ def build_extract(data_dir: Path, *args: str, timeout: int = 900) -> BuildResult
     return BuildResult(returncode=returncode, output="\n".join(output), data_dir=data_dir, database=database)
 
 
+def without_make_variables() -> dict[str, str]:
+    """This process's environment without the calling make's variables (``make test``'s jobserver and
+    overrides), for a `make` the test starts itself."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+
+
 def make_build(
     data_dir: Path, *variables: str, target: str = "build", timeout: int = 1800, data_tests: bool = True
 ) -> BuildResult:
     """``make build`` (or another ``target``) on ``data_dir`` with target ``ci`` and extra make ``variables``
     (``PEOPLE=5000``); output captured (with the dbt logs of its releases), never raises. Make's variables of
     the calling make (``make test``) are not passed on. No unit tests; no data tests either unless asked."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    env.update(WITHOUT_UNIT_TESTS if data_tests else WITHOUT_TESTS)
+    env = {**without_make_variables(), **(WITHOUT_UNIT_TESTS if data_tests else WITHOUT_TESTS)}
     completed = subprocess.run(
         [
             "make",

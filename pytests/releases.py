@@ -35,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from extracts import PROJECT_ROOT, WITHOUT_TESTS, WITHOUT_UNIT_TESTS, copy_extract, make_build
+from extracts import PROJECT_ROOT, WITHOUT_TESTS, WITHOUT_UNIT_TESTS, copy_extract, make_build, without_make_variables
 from justice_world.ownership import MARKER_NAME
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
@@ -106,8 +106,11 @@ def _environment(data_tests: bool) -> dict[str, str]:
     """The test's environment without the calling make's variables, with the test pseudonym key; the builds
     leave out the unit tests, and all but the second release the data tests (extracts.WITHOUT_TESTS): the
     second release is the one whose checks the tests read, against the first as its previous release."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    return {**env, "RESEARCH_PSEUDONYM_KEY": PSEUDONYM_KEY, **(WITHOUT_UNIT_TESTS if data_tests else WITHOUT_TESTS)}
+    return {
+        **without_make_variables(),
+        "RESEARCH_PSEUDONYM_KEY": PSEUDONYM_KEY,
+        **(WITHOUT_UNIT_TESTS if data_tests else WITHOUT_TESTS),
+    }
 
 
 def _start_build(data_dir: Path, output: Path, *, data_tests: bool = False) -> subprocess.Popen[bytes]:

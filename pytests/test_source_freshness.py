@@ -118,10 +118,8 @@ def test_a_source_far_behind_the_others_fails_the_release(built_world: Path, tmp
     data_dir = copy_extract(built_world, tmp_path / "data", manifest=False, truth=False)
     data = read_raw(data_dir, "oasys", "assessments")
     stamp = str(data.column("extracted_at")[0])
-    day = dt.date.fromisoformat(stamp[:10]) - dt.timedelta(days=40)
-    index = data.schema.get_field_index("extracted_at")
-    stale = pa.array([f"{day.isoformat()} 23:59:59"] * data.num_rows, pa.string())
-    write_raw(data_dir, "oasys", "assessments", data.set_column(index, "extracted_at", stale))
+    stale = _with_extract_time(data, f"{_days_before(stamp[:10], 40)} 23:59:59")
+    write_raw(data_dir, "oasys", "assessments", stale)
     result = make_build(data_dir, data_tests=False)  # the build passes; its data tests are not the point here
     assert result.returncode != 0, result.output[-5000:]
     assert Layout(data_dir).published() is None
