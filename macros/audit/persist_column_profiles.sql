@@ -30,7 +30,7 @@
                 {%- set prefix = 'c' ~ loop.index -%}
                 {%- do aggregates.append(
                     'count(' ~ quoted ~ ') as ' ~ prefix ~ '_values, '
-                    ~ 'count(distinct ' ~ quoted ~ ') as ' ~ prefix ~ '_distinct, '
+                    ~ audit_distinct_count(quoted) ~ ' as ' ~ prefix ~ '_distinct, '
                     ~ ('null' if contains_pii or is_nested
                         else 'substring(cast(min(' ~ quoted ~ ') as ' ~ dbt.type_string() ~ '), 1, 200)')
                     ~ ' as ' ~ prefix ~ '_min, '
@@ -81,27 +81,13 @@
                     ~ 'from ' ~ stats_name
                     ~ ' cross join (values ' ~ positions | join(', ') ~ ') as positions (column_position)'
                 ) -%}
+            {%- else -%}
+                {%- do profile_selects.append(none) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- set sql -%}
-with
-
-{% for cte in stats_ctes -%}
-{{ cte }},
-
-{% endfor -%}
-profiles as (
-    {% if profile_selects | length > 0 -%}
-    {{ profile_selects | join('\n    union all\n    ') }}
-    {%- else -%}
-    select
-        null as model_name, null as relation_name, null as column_name, 0 as column_position,
-        null as data_type, false as contains_pii, 0 as row_count, 0 as null_count, 0 as distinct_count,
-        null as min_value, null as max_value
-    where 1 = 0
-    {%- endif %}
-)
-
+        {#- One statement per model, each appending to the new table: one query over every public model is a
+            plan too large for Spark's driver at 200,000 people (its text and its tasks filled a 3 GB heap). -#}
+        {%- set projection -%}
 select
     cast(model_name as {{ dbt.type_string() }}) as model_name,
     cast(relation_name as {{ dbt.type_string() }}) as relation_name,
@@ -117,8 +103,26 @@ select
     cast(max_value as {{ dbt.type_string() }}) as max_value,
     cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as invocation_id,
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as run_started_at
-from profiles
         {%- endset -%}
-        {%- do audit_replace_table('column_profiles', sql) -%}
+        {%- set statements = [] -%}
+        {%- for stats_cte in stats_ctes -%}
+            {%- if profile_selects[loop.index0] is not none -%}
+                {%- do statements.append(
+                    'with\n\n' ~ stats_cte ~ '\n\n' ~ projection ~ '\nfrom (\n    '
+                    ~ profile_selects[loop.index0] ~ '\n) as profiles'
+                ) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if statements | length == 0 -%}
+            {%- do statements.append(projection ~ """
+from (
+    select
+        null as model_name, null as relation_name, null as column_name, 0 as column_position,
+        null as data_type, false as contains_pii, 0 as row_count, 0 as null_count, 0 as distinct_count,
+        null as min_value, null as max_value
+) as profiles
+where 1 = 0""") -%}
+        {%- endif -%}
+        {%- do audit_replace_table('column_profiles', statements[0], statements[1:]) -%}
     {%- endif -%}
 {%- endmacro %}

@@ -88,7 +88,7 @@
 {%- endmacro %}
 
 
-{% macro audit_replace_table(identifier, sql) -%}
+{% macro audit_replace_table(identifier, sql, more_sql=[]) -%}
     {%- set relation = api.Relation.create(
         database=audit_database(), schema='audit', identifier=identifier, type='table'
     ) -%}
@@ -98,6 +98,9 @@
     {%- do adapter.create_schema(relation) -%}
     {%- do adapter.drop_relation(staging_relation) -%}
     {%- do run_query('create table ' ~ staging_relation ~ ' as\n' ~ sql) -%}
+    {%- for more in more_sql -%}
+        {%- do run_query('insert into ' ~ staging_relation ~ '\n' ~ more) -%}
+    {%- endfor -%}
     {%- do adapter.drop_relation(relation) -%}
     {%- do adapter.rename_relation(staging_relation, relation) -%}
     {%- do audit_commit() -%}
@@ -129,4 +132,22 @@
 
 {% macro spark__audit_commit() -%}
     {#- Spark has no transactions: each statement is final. -#}
+{%- endmacro %}
+
+
+{% macro audit_distinct_count(expression) -%}
+    {#- Distinct non-null values of a column, for the column profiles. -#}
+    {{ return(adapter.dispatch('audit_distinct_count', 'repeat_offending')(expression)) }}
+{%- endmacro %}
+
+{% macro default__audit_distinct_count(expression) -%}
+    count(distinct {{ expression }})
+{%- endmacro %}
+
+{% macro spark__audit_distinct_count(expression) -%}
+    {#- Spark plans several exact distinct counts in one aggregate as an Expand: every row copied once per
+        column, then shuffled. Over the public models of a 200,000-person world that ran for more than 8
+        minutes on local[2]; a HyperLogLog++ sketch per column is one pass, exact for small counts and within
+        about 1% (its relative standard deviation) for large ones. -#}
+    approx_count_distinct({{ expression }}, 0.01)
 {%- endmacro %}

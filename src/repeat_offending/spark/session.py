@@ -96,6 +96,12 @@ def session_config(settings: SessionSettings) -> dict[str, str]:
         # secondary suppression (var sdc_secondary_passes, macros expanded into one query) need more than
         # the default 100 (test_sdc_suppress failed with "Max iterations (100) reached for batch Resolution").
         "spark.sql.analyzer.maxIterations": "1000",
+        # The SQL status store keeps every query's plan as text (even without the UI), and adaptive execution
+        # writes it again at each stage: the column-profile hook's query (every public model at once) filled a
+        # 3 GB driver at 200,000 people building that text. Plans are kept as at most 100,000 characters, and
+        # for the last 50 queries only.
+        "spark.sql.maxPlanStringLength": "100000",
+        "spark.sql.ui.retainedExecutions": "50",
         # Python UDFs through Arrow: fewer round trips for transliterate_to_latin.
         "spark.sql.execution.pythonUDF.arrow.enabled": "true",
     }
