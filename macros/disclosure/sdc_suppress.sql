@@ -131,8 +131,6 @@ sdc_stage_{{ stage }}_candidates_{{ pass }} as (
         *,
         sum(case when is_suppressed then 1 else 0 end) over (partition by stage, relation_id)
             as suppressed_members,
-        max(case when is_total and is_suppressed then 1 else 0 end) over (partition by stage, relation_id)
-            as is_total_suppressed,
         sum(case when is_suppressed and not is_total then people else 0 end)
             over (partition by stage, relation_id) as suppressed_people,
         sum(case when is_suppressed and not is_total then complement_people else 0 end)
@@ -154,9 +152,10 @@ sdc_stage_{{ stage }}_candidates_{{ pass }} as (
 
 ),
 
--- a relation with suppressed members is safe when at least two are suppressed and, its total being
--- published, the suppressed children add up to the threshold (and so do their complements); until it is,
--- its next smallest children are suppressed
+-- a relation with suppressed members is safe when at least two are suppressed and the suppressed children
+-- add up to the threshold (and so do their complements), its total suppressed or not: a suppressed total
+-- is otherwise bounded by its published children, and a relation it shares with a small cell then narrows
+-- that cell; until it is safe, its next smallest children are suppressed
 sdc_stage_{{ stage }}_chosen_{{ pass }} as (
 
     select
@@ -165,15 +164,10 @@ sdc_stage_{{ stage }}_chosen_{{ pass }} as (
         and suppressed_members > 0
         and not (
             suppressed_members + candidate_rank - 1 >= 2
+            and suppressed_people + people_before >= {{ threshold }}
             and (
-                is_total_suppressed = 1
-                or (
-                    suppressed_people + people_before >= {{ threshold }}
-                    and (
-                        members_without_complement > 0
-                        or suppressed_complement + complement_before >= {{ threshold }}
-                    )
-                )
+                members_without_complement > 0
+                or suppressed_complement + complement_before >= {{ threshold }}
             )
         ) as is_chosen
     from sdc_stage_{{ stage }}_candidates_{{ pass }}
