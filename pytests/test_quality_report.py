@@ -19,6 +19,7 @@ SECTIONS = (
     "Staging reconciliation",
     "Linked-layer exclusions by reason",
     "Linkage quality",
+    "Disclosure audit of the publication tables",
     "Test results of the last run",
     "Column profiles of the public models",
 )
@@ -142,6 +143,7 @@ def test_the_report_of_the_test_world_has_every_section_and_charts(built_world: 
     assert not re.search(r"<script|<link|<img|@import|url\(|src=\"http", document)
     # The build's figures are in it.
     assert "precision" in document and "pnc.offence_outcomes" in document and "derived." in document
+    assert "No count suppressed as small can be narrowed." in document
 
 
 def test_the_report_explains_missing_tables_and_a_missing_warehouse(tmp_path: Path) -> None:

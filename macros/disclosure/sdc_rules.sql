@@ -26,7 +26,27 @@
 
 
 {% macro sdc_marker_codes() -%}
+    {#- The reasons for a suppression: internal (publication_int), never published. -#}
     {{ return(['primary', 'complement', 'secondary', 'linked', 'denominator']) }}
+{%- endmacro %}
+
+
+{% macro sdc_marker_symbol() -%}
+    {%- set symbol = var('sdc_marker_symbol') -%}
+    {%- if symbol is not string or symbol | trim == '' or symbol in sdc_marker_codes() -%}
+        {{ exceptions.raise_compiler_error(
+            "sdc_marker_symbol must be a non-empty text that names no reason for a suppression, got "
+            ~ var('sdc_marker_symbol')
+        ) }}
+    {%- endif -%}
+    {{ return(symbol) }}
+{%- endmacro %}
+
+
+{% macro sdc_published_marker(marker) -%}
+    {#- A reason for a suppression as published: the one symbol, so that the reason (a "primary" value is
+        0-9) gives an attacker no bound. -#}
+    case when {{ marker }} is not null then {{ sql_string(sdc_marker_symbol()) }} end
 {%- endmacro %}
 
 
@@ -41,11 +61,17 @@
 
 
 {% macro sdc_round(expression) -%}
+    cast({{ sdc_rounded_value(expression) }} as integer)
+{%- endmacro %}
+
+
+{% macro sdc_rounded_value(expression) -%}
+    {#- A count as published (rounded to the base, halves up), not cast: what ratios are computed from. -#}
     {%- set base = sdc_rounding_base() -%}
     {%- if base == 1 -%}
-        cast({{ expression }} as integer)
+        {{ expression }}
     {%- else -%}
-        cast(floor(({{ expression }}) / {{ base }}.0 + 0.5) * {{ base }} as integer)
+        floor(({{ expression }}) / {{ base }}.0 + 0.5) * {{ base }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -60,10 +86,18 @@
 {%- endmacro %}
 
 
-{% macro sdc_ratio(numerator, denominator, denominator_marker, numerator_marker=none, scale=1, decimals=2) -%}
+{% macro sdc_ratio(
+    numerator, denominator, denominator_marker, numerator_marker=none, scale=1, decimals=2,
+    round_numerator=true
+) -%}
     {#- Halves round up on the exact ratio, in integer arithmetic: round() of a double rounds the binary value on
-        DuckDB (2031 / 20 = 101.55 gave 101.5) and the decimal one on Spark (101.6). -#}
+        DuckDB (2031 / 20 = 101.55 gave 101.5) and the decimal one on Spark (101.6). The ratio is of the
+        published (rounded) counts, so that it cannot undo the rounding (a ratio of unrounded counts to two
+        decimals pins most rounded counts); a numerator that is not published (a total of days) is not
+        rounded. -#}
     {%- set unit = 10 ** (decimals | int) -%}
+    {%- set published_numerator = sdc_rounded_value(numerator) if round_numerator else numerator -%}
+    {%- set published_denominator = sdc_rounded_value(denominator) -%}
     case
         when
             {{ denominator_marker }} is null
@@ -72,8 +106,9 @@
             {%- endif %}
             and {{ denominator }} >= {{ sdc_threshold() }}
             then floor(
-                (cast({{ numerator }} as bigint) * {{ 2 * scale * unit }} + {{ denominator }})
-                / (cast({{ denominator }} as bigint) * 2)
+                (cast({{ published_numerator }} as bigint) * {{ 2 * scale * unit }}
+                + cast({{ published_denominator }} as bigint))
+                / (cast({{ published_denominator }} as bigint) * 2)
             ) / {{ unit }}e0
     end
 {%- endmacro %}

@@ -7,8 +7,6 @@ select
 from {{ model }}
 where
     ({{ column_name }} is null) != ({{ marker }} is not null)
-    or {{ marker }} not in (
-        {%- for code in sdc_marker_codes() %}'{{ code }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-    )
+    or {{ marker }} != {{ sql_string(sdc_marker_symbol()) }}
 
 {% endtest %}

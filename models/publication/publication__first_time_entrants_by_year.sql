@@ -30,7 +30,8 @@ final as (
         category,
         category_order,
         first_time_entrants,
-        first_time_entrants_marker
+        {{ sdc_published_marker('first_time_entrants_marker') }}
+            as first_time_entrants_marker
     from cells
     where breakdown != 'All'
 
@@ -42,7 +43,8 @@ final as (
         'All' as category,
         0 as category_order,
         years.first_time_entrants,
-        years.first_time_entrants_marker
+        {{ sdc_published_marker('years.first_time_entrants_marker') }}
+            as first_time_entrants_marker
     from cells as years
     cross join breakdowns
     where years.breakdown = 'All'

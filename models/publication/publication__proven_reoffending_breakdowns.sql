@@ -31,19 +31,23 @@ final as (
         category,
         cast(category_order as integer) as category_order,
         offenders,
-        offenders_marker,
+        {{ sdc_published_marker('offenders_marker') }} as offenders_marker,
         reoffenders,
-        reoffenders_marker,
+        {{ sdc_published_marker('reoffenders_marker') }} as reoffenders_marker,
         proven_reoffending_rate,
-        proven_reoffending_rate_marker,
+        {{ sdc_published_marker('proven_reoffending_rate_marker') }}
+            as proven_reoffending_rate_marker,
         reoffences,
-        reoffences_marker,
+        {{ sdc_published_marker('reoffences_marker') }} as reoffences_marker,
         reoffences_per_reoffender,
-        reoffences_per_reoffender_marker,
+        {{ sdc_published_marker('reoffences_per_reoffender_marker') }}
+            as reoffences_per_reoffender_marker,
         reoffences_per_offender,
-        reoffences_per_offender_marker,
+        {{ sdc_published_marker('reoffences_per_offender_marker') }}
+            as reoffences_per_offender_marker,
         average_days_to_first_reoffence,
-        average_days_to_first_reoffence_marker
+        {{ sdc_published_marker('average_days_to_first_reoffence_marker') }}
+            as average_days_to_first_reoffence_marker
     from cells
     where table_part = 'breakdown'
 
@@ -57,19 +61,23 @@ final as (
         'All' as category,
         0 as category_order,
         years.offenders,
-        years.offenders_marker,
+        {{ sdc_published_marker('years.offenders_marker') }} as offenders_marker,
         years.reoffenders,
-        years.reoffenders_marker,
+        {{ sdc_published_marker('years.reoffenders_marker') }} as reoffenders_marker,
         years.proven_reoffending_rate,
-        years.proven_reoffending_rate_marker,
+        {{ sdc_published_marker('years.proven_reoffending_rate_marker') }}
+            as proven_reoffending_rate_marker,
         years.reoffences,
-        years.reoffences_marker,
+        {{ sdc_published_marker('years.reoffences_marker') }} as reoffences_marker,
         years.reoffences_per_reoffender,
-        years.reoffences_per_reoffender_marker,
+        {{ sdc_published_marker('years.reoffences_per_reoffender_marker') }}
+            as reoffences_per_reoffender_marker,
         years.reoffences_per_offender,
-        years.reoffences_per_offender_marker,
+        {{ sdc_published_marker('years.reoffences_per_offender_marker') }}
+            as reoffences_per_offender_marker,
         years.average_days_to_first_reoffence,
-        years.average_days_to_first_reoffence_marker
+        {{ sdc_published_marker('years.average_days_to_first_reoffence_marker') }}
+            as average_days_to_first_reoffence_marker
     from cells as years
     cross join breakdowns
     where years.table_part = 'year' and years.age_group != 'All'

@@ -19,19 +19,23 @@ final as (
         cohort_year,
         age_group,
         offenders,
-        offenders_marker,
+        {{ sdc_published_marker('offenders_marker') }} as offenders_marker,
         reoffenders,
-        reoffenders_marker,
+        {{ sdc_published_marker('reoffenders_marker') }} as reoffenders_marker,
         proven_reoffending_rate,
-        proven_reoffending_rate_marker,
+        {{ sdc_published_marker('proven_reoffending_rate_marker') }}
+            as proven_reoffending_rate_marker,
         reoffences,
-        reoffences_marker,
+        {{ sdc_published_marker('reoffences_marker') }} as reoffences_marker,
         reoffences_per_reoffender,
-        reoffences_per_reoffender_marker,
+        {{ sdc_published_marker('reoffences_per_reoffender_marker') }}
+            as reoffences_per_reoffender_marker,
         reoffences_per_offender,
-        reoffences_per_offender_marker,
+        {{ sdc_published_marker('reoffences_per_offender_marker') }}
+            as reoffences_per_offender_marker,
         average_days_to_first_reoffence,
-        average_days_to_first_reoffence_marker
+        {{ sdc_published_marker('average_days_to_first_reoffence_marker') }}
+            as average_days_to_first_reoffence_marker
     from cells
     where table_part = 'year'
 

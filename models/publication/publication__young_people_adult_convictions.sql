@@ -23,11 +23,13 @@ final as (
         category as youth_conviction_band,
         cast(category_order as integer) as youth_conviction_band_order,
         people,
-        people_marker,
+        {{ sdc_published_marker('people_marker') }} as people_marker,
         adult_convictions,
-        adult_convictions_marker,
+        {{ sdc_published_marker('adult_convictions_marker') }}
+            as adult_convictions_marker,
         adult_convictions_per_person,
-        adult_convictions_per_person_marker
+        {{ sdc_published_marker('adult_convictions_per_person_marker') }}
+            as adult_convictions_per_person_marker
     from cells
     where
         table_part = 'characteristics'

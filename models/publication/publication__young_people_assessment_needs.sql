@@ -23,11 +23,12 @@ final as (
         cast(category_order as integer) as need_order,
         offender_group,
         assessed_people,
-        assessed_people_marker,
+        {{ sdc_published_marker('assessed_people_marker') }} as assessed_people_marker,
         people_with_need,
-        people_with_need_marker,
+        {{ sdc_published_marker('people_with_need_marker') }} as people_with_need_marker,
         percentage_with_need,
-        percentage_with_need_marker
+        {{ sdc_published_marker('percentage_with_need_marker') }}
+            as percentage_with_need_marker
     from cells
     where table_part = 'needs'
 

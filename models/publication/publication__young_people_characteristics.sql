@@ -23,9 +23,9 @@ final as (
         cast(category_order as integer) as category_order,
         offender_group,
         people,
-        people_marker,
+        {{ sdc_published_marker('people_marker') }} as people_marker,
         percentage,
-        percentage_marker
+        {{ sdc_published_marker('percentage_marker') }} as percentage_marker
     from cells
     where table_part = 'characteristics'
 

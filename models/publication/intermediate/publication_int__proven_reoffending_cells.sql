@@ -37,7 +37,7 @@ marked as (
 
 ),
 
--- the published values: counts rounded, rates and means from unrounded counts, each with its marker
+-- the published values: counts rounded, rates and means from the rounded counts, with their reasons
 final as (
 
     select
@@ -74,7 +74,8 @@ final as (
         {{ sdc_ratio_marker('offenders', 'offenders_marker', 'reoffences_marker') }}
             as reoffences_per_offender_marker,
         {{ sdc_ratio(
-            'days_to_first_reoffence_total', 'reoffenders', 'reoffenders_marker', decimals=1
+            'days_to_first_reoffence_total', 'reoffenders', 'reoffenders_marker', decimals=1,
+            round_numerator=false
         ) }}
             as average_days_to_first_reoffence,
         {{ sdc_ratio_marker('reoffenders', 'reoffenders_marker') }}

@@ -4,7 +4,9 @@ Steps, each a process of its own (dbt's lines and the tools' lines are printed a
 
 1. ``dbt seed`` and ``dbt build`` into ``releases/<id>.duckdb`` (target ``local``, ``ci`` or ``prod``), with
    the published release attached read-only as ``previous``; ``dbt source freshness`` against the extract's
-   ``data_as_of`` (a stale source fails the build, a lagging one warns; ``target/sources.json``);
+   ``data_as_of`` (a stale source fails the build, a lagging one warns; ``target/sources.json``); the
+   disclosure audit of the publication tables (``audit-disclosure``: a suppressed count that an attacker can
+   narrow fails the build);
 2. linkage quality against the ground truth (skipped without ``truth/``), the research export, the
    data-quality report, all into ``releases/<id>/``;
 3. the build's record in the ledger and ``dbt run --select audit__release``; ``dbt docs generate`` from the
@@ -279,6 +281,15 @@ class Build:
         # After the build, not before it: audit.raw_contract (right after the seeds) must be the one to judge a
         # missing or unreadable file, and a stale source is judged like a failing test (nothing published).
         self.dbt("dbt source freshness", "source", "freshness")
+        # Every suppressed count of the publication tables, as an attacker would bound it from all of them.
+        self.tool(
+            "disclosure audit",
+            "audit-disclosure",
+            "--database",
+            self.database,
+            "--manifest",
+            self.target_path / MANIFEST,
+        )
         linkage_requirements: list[str] = []
         if o.require_precision is not None:
             linkage_requirements += ["--require-precision", str(o.require_precision)]

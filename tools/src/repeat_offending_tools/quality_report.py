@@ -2,9 +2,11 @@
 
 Reads the audit schema of a DuckDB warehouse (read-only): row counts per layer (`audit.row_counts`), quarantine
 by source table and reason (`audit.quarantine_summary`), staging reconciliation, linked-layer exclusions,
-linkage quality (`evaluation.linkage_quality`), the last run's test results (`audit.test_results`) and the
-column profiles of the public models (`audit.column_profiles`). The row counts, test results and column profiles
-are written by the project's on-run-end hooks, linkage quality by `evaluate-linkage`. A missing table gives a
+linkage quality (`evaluation.linkage_quality`), the disclosure audit of the publication tables
+(`disclosure_audit.protection_intervals`), the last run's test results (`audit.test_results`) and the column
+profiles of the public models (`audit.column_profiles`). The row counts, test results and column profiles are
+written by the project's on-run-end hooks, linkage quality by `evaluate-linkage`, the disclosure audit by
+`audit-disclosure`. A missing table gives a
 note in its section, not an error.
 
 The page is rendered from the Jinja2 templates of this package (``templates/``) and its charts are drawn by
@@ -483,6 +485,38 @@ def section_exclusions(wh: Warehouse) -> Section:
     return section
 
 
+def section_disclosure(wh: Warehouse) -> Section:
+    section = Section("disclosure", "Disclosure audit of the publication tables")
+    if not wh.has("disclosure_audit.protection_intervals"):
+        section.missing = ("disclosure_audit.protection_intervals", "written by `audit-disclosure` after dbt build")
+        return section
+    rows = wh.rows("""
+        select
+            model_name,
+            count(*) filter (where suppression_reason = 'primary') as small_counts,
+            count(*) filter (where suppression_reason = 'complement') as small_complements,
+            min(width) as narrowest_interval,
+            count(*) filter (where not can_be_zero) as cannot_be_zero,
+            count(*) filter (where not is_protected) as narrowed
+        from disclosure_audit.protection_intervals
+        group by model_name
+        order by model_name
+    """)
+    section.data = {
+        "rows": rows,
+        "narrowed": sum(int(r["narrowed"]) for r in rows),
+        "columns": [
+            Column("publication model", "model_name"),
+            Column("counts suppressed as small", "small_counts", fmt_int, numeric=True),
+            Column("for a small complement", "small_complements", fmt_int, numeric=True),
+            Column("narrowest interval", "narrowest_interval", fmt_measure, numeric=True),
+            Column("cannot be 0", "cannot_be_zero", fmt_int, numeric=True),
+            Column("narrowed below the threshold", "narrowed", fmt_int, numeric=True),
+        ],
+    }
+    return section
+
+
 def _threshold(value: object) -> str:
     return f"{value:g}"
 
@@ -701,6 +735,7 @@ SECTIONS = (
     section_reconciliation,
     section_exclusions,
     section_linkage,
+    section_disclosure,
     section_tests,
     section_profiles,
 )
