@@ -80,6 +80,7 @@ UNIT_SECONDS = {
     "test_project_rules": 120,
     "test_generator": 110,
     "test_research_export_pii": 70,
+    "test_disclosure_audit": 60,
     "test_calibration": 60,
     "test_pnc": 55,
     "test_docs_render": 50,
