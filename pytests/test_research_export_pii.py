@@ -315,8 +315,34 @@ def test_the_export_refuses_an_uncontracted_or_personal_research_model(parsed_ma
         (lambda node: node["config"]["contract"].update(enforced=False), "no enforced contract"),
         (lambda node: next(iter(node["columns"].values())).update(meta={"contains_pii": True}), "contains_pii"),
         (lambda node: node["config"]["meta"].update(contains_pii=True), "meta.contains_pii: false"),
+        (lambda node: node["config"]["meta"].pop("quasi_identifiers"), "declares no meta.quasi_identifiers"),
+        (lambda node: node["config"]["meta"].update(quasi_identifiers=["no_such_column"]), "no_such_column"),
     ):
         manifest = json.loads(json.dumps(parsed_manifest))
         change(manifest["nodes"][node_id])
         with pytest.raises(export_research.ExportRefusedError, match=reason):
             export_research.research_tables(manifest)
+
+
+def test_the_extract_reports_its_k_anonymity(research_export: tuple) -> None:
+    """disclosure_risk.csv: each table that describes people, on its declared quasi-identifiers, with the shares
+    of unique records and of records in combinations of fewer than 5 and 10, recomputed here from the files."""
+    export_dir, summary = research_export
+    with (export_dir / "disclosure_risk.csv").open(newline="", encoding="utf-8") as handle:
+        rows = {row["table"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == {"proven_reoffending", "offender_histories", "young_people", "risk_model_inputs"}
+    for name, row in rows.items():
+        columns = ", ".join(f'"{c}"' for c in row["quasi_identifiers"].split())
+        records, combinations, unique, below_5, below_10 = duckdb.sql(f"""
+            select sum(k), count(*), coalesce(sum(k) filter (where k = 1), 0),
+                   coalesce(sum(k) filter (where k < 5), 0), coalesce(sum(k) filter (where k < 10), 0)
+            from (select count(*) as k from read_parquet({quoted(export_dir / (name + ".parquet"))}) group by {columns})
+        """).fetchall()[0]
+        assert int(row["records"]) == records == summary.tables[name] and int(row["combinations"]) == combinations
+        assert [float(row[k]) for k in ("share_unique", "share_k_below_5", "share_k_below_10")] == pytest.approx(
+            [unique / records, below_5 / records, below_10 / records], abs=1e-4
+        )
+    # The record-level cohort is unique on demographics and its case: what the guide warns researchers of.
+    assert float(rows["proven_reoffending"]["share_unique"]) > 0.9
+    for document in ("README.md", "data_dictionary.md"):
+        assert "## Disclosure risk: k-anonymity" in (export_dir / document).read_text()

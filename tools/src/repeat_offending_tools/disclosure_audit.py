@@ -95,6 +95,8 @@ class Count:
     column: str
     protect: bool
     complement: str | None
+    complement_in: Sum | None = None
+    """A whole in another model (its ``counts`` names the one count), when the complement is across tables."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,23 @@ def _pairs(value: Any, what: str, model: str) -> tuple[tuple[str, Any], ...]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple((v, v) for v in value)
     raise DeclarationError(f"{model}: meta.disclosure {what} must be a list of columns or a mapping, got {value!r}")
+
+
+def _complement_in(declared: Any, model: str) -> Sum | None:
+    """A complement whose whole is in another model: ``{model, match, other_where, count}``."""
+    if declared is None or isinstance(declared, str):
+        return None
+    if not isinstance(declared, Mapping) or not declared.get("model") or not declared.get("count"):
+        raise DeclarationError(f"{model}: a complement is a count of the row or a mapping with a model and a count")
+    _known_keys(declared, frozenset({"model", "match", "other_where", "count"}), "meta.disclosure complement", model)
+    return Sum(
+        model=str(declared["model"]),
+        match=_pairs(declared.get("match"), "complement.match", model),
+        where=(),
+        other_where=_pairs(declared.get("other_where"), "complement.other_where", model),
+        counts=(("whole", str(declared["count"])),),
+        relation="=",
+    )
 
 
 DECLARATION_KEYS = frozenset({"key", "counts", "at_most", "totals", "equal_across", "sums", "reasons"})
@@ -180,7 +199,12 @@ def parse_table(node: Mapping[str, Any]) -> Table:
     if not key or not raw_counts:
         raise DeclarationError(f"{model}: meta.disclosure needs a key and at least one count")
     counts = tuple(
-        Count(str(name), bool((spec or {}).get("protect", False)), (spec or {}).get("complement"))
+        Count(
+            str(name),
+            bool((spec or {}).get("protect", False)),
+            (spec or {}).get("complement") if isinstance((spec or {}).get("complement"), str) else None,
+            _complement_in((spec or {}).get("complement"), model),
+        )
         for name, spec in raw_counts.items()
     )
     table = Table(
@@ -389,6 +413,24 @@ def build_system(tables: Sequence[Table], frames: Mapping[str, pd.DataFrame], th
                     for other_vars in matched:
                         equation[other_vars[theirs]] = equation.get(other_vars[theirs], 0.0) - 1.0
                     (system.equalities if s.relation == "=" else system.inequalities).append(equation)
+        for count in table.counts:
+            if count.complement_in is None:
+                continue
+            whole = count.complement_in
+            other = next((t for t in tables if t.model == whole.model), None)
+            if other is None:
+                raise DeclarationError(
+                    f"{table.model}: the complement of {count.column} is in {whole.model!r}, not a publication model"
+                )
+            wholes = {
+                tuple(str(row[o]) for _, o in whole.match): cells[other.model][_row_id(row, other.key)]
+                for row in rows_of[other.model]
+                if _matches(row, whole.other_where)
+            }
+            for row in rows:
+                found = wholes.get(tuple(str(row[t]) for t, _ in whole.match))
+                if found is not None:
+                    system.complement_of[by_row[_row_id(row, table.key)][count.column]] = found[whole.counts[0][1]]
     return system
 
 
@@ -514,6 +556,11 @@ def _solve_component(
 
     intervals: dict[int, Interval] = {}
     for v, what in wanted.items():
+        if what == "complement" and v not in system.complement_of:
+            model, row, column = system.names[v]
+            raise DeclarationError(
+                f"{model}: {column} of {row} is suppressed for its complement, and meta.disclosure declares none"
+            )
         form = {v: 1.0} if what == "primary" else {system.complement_of[v]: 1.0, v: -1.0}
         negated = {u: -coefficient for u, coefficient in form.items()}
         intervals[v] = Interval(lower=_snap(minimum(form)), upper=_snap(-minimum(negated)))

@@ -6,6 +6,9 @@ the output folder (``DATA_DIR/releases/<release id>/research/`` in ``make build`
 - ``<table>.parquet`` for every research model (zstd; rows in a stable order);
 - ``data_dictionary.csv`` and ``data_dictionary.md``: table, column, data type and description of every
   column, from the manifest (the YAML descriptions with their doc blocks), checked against the exported files;
+- ``disclosure_risk.csv`` (and a section of the dictionary and the README): the k-anonymity of every table on
+  the quasi-identifiers its model declares (``meta.quasi_identifiers``, required of every research model): the
+  share of records that are unique, and in combinations of fewer than 5 and 10 records;
 - ``README.md``: the researchers' guide (docs/research_guide.md) with the extract's facts (the release it
   comes from, tables, rows, data as of, key) prepended.
 
@@ -49,7 +52,10 @@ from repeat_offending.project import PROJECT_ROOT
 
 DEFAULT_MANIFEST = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
 """The manifest of the last dbt invocation: in DBT_TARGET_PATH when dbt was told to write there."""
-DOCUMENTS = ("data_dictionary.csv", "data_dictionary.md", "README.md")
+DOCUMENTS = ("data_dictionary.csv", "data_dictionary.md", "disclosure_risk.csv", "README.md")
+K_LEVELS = (1, 5, 10)
+"""The k-anonymity shares reported: records whose combination of quasi-identifiers is shared by fewer than 1
+(unique), 5 and 10 records of the table."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,22 @@ class Table:
     relation: str
     description: str
     columns: tuple[Column, ...]
+    quasi_identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Anonymity:
+    """k-anonymity of a table on its quasi-identifiers: records, combinations, and records in a combination of
+    fewer than k records for each k of ``K_LEVELS`` (k = 1: unique)."""
+
+    table: str
+    quasi_identifiers: tuple[str, ...]
+    records: int
+    combinations: int
+    below: dict[int, int]
+
+    def share(self, k: int) -> float:
+        return self.below[k] / self.records if self.records else 0.0
 
 
 @dataclass
@@ -76,6 +98,7 @@ class ExportSummary:
     key: str = "unknown"
     data_as_of: str | None = None
     release_id: str | None = None
+    anonymity: list[Anonymity] = field(default_factory=list)
 
 
 def one_line(text: str) -> str:
@@ -123,7 +146,28 @@ def research_tables(manifest: dict[str, Any]) -> list[Table]:
             for name, column in node.get("columns", {}).items()
         )
         relation = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
-        tables.append(Table(node.get("alias") or node["name"], relation, node.get("description", ""), columns))
+        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+        quasi_identifiers = meta.get("quasi_identifiers")
+        if not isinstance(quasi_identifiers, list):
+            raise ExportRefusedError(
+                f"export-research: {node['name']} declares no meta.quasi_identifiers (a list, empty for a table "
+                "that describes no person): its disclosure risk cannot be measured; nothing exported"
+            )
+        unknown = sorted(set(quasi_identifiers) - {c.name for c in columns})
+        if unknown:
+            raise ExportRefusedError(
+                f"export-research: {node['name']} meta.quasi_identifiers names columns it does not have: "
+                f"{', '.join(unknown)}; nothing exported"
+            )
+        tables.append(
+            Table(
+                node.get("alias") or node["name"],
+                relation,
+                node.get("description", ""),
+                columns,
+                tuple(quasi_identifiers),
+            )
+        )
     return sorted(tables, key=lambda table: table.name)
 
 
@@ -138,7 +182,82 @@ def key_and_data_as_of(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]
     return ("development" if row[0] else "secret"), row[1]
 
 
-def write_dictionary(tables: list[Table], output: Path) -> list[Path]:
+def measure_anonymity(con: duckdb.DuckDBPyConnection, table: Table) -> Anonymity:
+    """k-anonymity of one table on its quasi-identifiers (a null is a value like any other)."""
+    columns = ", ".join(f'"{c}"' for c in table.quasi_identifiers)
+    below = ", ".join(
+        f"coalesce(sum(k) filter (where k < {level + 1 if level == 1 else level}), 0)" for level in K_LEVELS
+    )
+    row = con.execute(f"""
+        select coalesce(sum(k), 0), count(*), {below}
+        from (select count(*) as k from {table.relation} group by {columns})
+    """).fetchone()
+    assert row is not None
+    return Anonymity(
+        table.name,
+        table.quasi_identifiers,
+        int(row[0]),
+        int(row[1]),
+        dict(zip(K_LEVELS, map(int, row[2:]), strict=True)),
+    )
+
+
+def _anonymity_lines(anonymity: list[Anonymity]) -> list[str]:
+    """The k-anonymity table of the data dictionary and the README, in Markdown."""
+    lines = [
+        "| table | quasi-identifiers | records | combinations | k = 1 (unique) | k < 5 | k < 10 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for a in anonymity:
+        shares = " | ".join(f"{a.share(k):.1%}" for k in K_LEVELS)
+        names = ", ".join(f"`{c}`" for c in a.quasi_identifiers)
+        lines.append(f"| `{a.table}` | {names} | {a.records:,} | {a.combinations:,} | {shares} |")
+    return lines
+
+
+def write_anonymity(anonymity: list[Anonymity], output: Path) -> Path:
+    """disclosure_risk.csv: the k-anonymity of every table that describes people."""
+    path = output / "disclosure_risk.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "table",
+                "quasi_identifiers",
+                "records",
+                "combinations",
+                "share_unique",
+                "share_k_below_5",
+                "share_k_below_10",
+            ]
+        )
+        for a in anonymity:
+            writer.writerow(
+                [
+                    a.table,
+                    " ".join(a.quasi_identifiers),
+                    a.records,
+                    a.combinations,
+                    *(f"{a.share(k):.4f}" for k in K_LEVELS),
+                ]
+            )
+    return path
+
+
+DISCLOSURE_RISK_TEXT = [
+    "## Disclosure risk: k-anonymity",
+    "",
+    "For each table that describes people, the columns someone who knows a person could also know (their",
+    "demographics, when and what their case was: the quasi-identifiers, declared in each model's YAML) and the",
+    "share of records whose combination of them is shared by only 1 record (unique), by fewer than 5 and by fewer",
+    "than 10 records of the table. A unique record can be recognised by whoever knows those facts about the",
+    "person; following a pseudonym across tables combines their quasi-identifiers and raises the shares. This",
+    "extract is for a trusted research environment: its outputs go through output checking (README, rules 1-7).",
+    "",
+]
+
+
+def write_dictionary(tables: list[Table], output: Path, anonymity: list[Anonymity] | None = None) -> list[Path]:
     """data_dictionary.csv and data_dictionary.md from the tables' documentation."""
     csv_path = output / "data_dictionary.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
@@ -161,6 +280,8 @@ def write_dictionary(tables: list[Table], output: Path) -> list[Path]:
             f"| `{c.name}` | {c.data_type} | {c.description.replace('|', chr(92) + '|')} |" for c in table.columns
         ]
         lines.append("")
+    if anonymity:
+        lines += [*DISCLOSURE_RISK_TEXT, *_anonymity_lines(anonymity), ""]
     md_path = output / "data_dictionary.md"
     md_path.write_text("\n".join(lines), encoding="utf-8")
     return [csv_path, md_path]
@@ -188,6 +309,11 @@ def write_readme(guide: Path, output: Path, summary: ExportSummary) -> Path:
         *(f"  - `{name}.parquet`: {rows:,} rows" for name, rows in summary.tables.items()),
         "- Data dictionary: `data_dictionary.md` (also `data_dictionary.csv`)",
         "",
+        *(
+            [*DISCLOSURE_RISK_TEXT, *_anonymity_lines(summary.anonymity), "", "(also `disclosure_risk.csv`)", ""]
+            if summary.anonymity
+            else []
+        ),
         "---",
         "",
     ]
@@ -228,9 +354,12 @@ def export_research(
             )
             summary.tables[table.name] = con.execute(f"select count(*) from {table.relation}").fetchone()[0]
             summary.files.append(path)
+            if table.quasi_identifiers:
+                summary.anonymity.append(measure_anonymity(con, table))
     finally:
         con.close()
-    summary.files += write_dictionary(tables, output)
+    summary.files += write_dictionary(tables, output, summary.anonymity)
+    summary.files.append(write_anonymity(summary.anonymity, output))
     summary.files.append(write_readme(guide, output, summary))
     return summary
 
