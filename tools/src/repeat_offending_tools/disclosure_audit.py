@@ -70,13 +70,14 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from repeat_offending.project import PROJECT_ROOT, dbt_var
+from repeat_offending.project import PROJECT_ROOT, dbt_var, layers
 
 SCHEMA = "disclosure_audit"
 """Written by this command only; no dbt node builds into it."""
 TABLE = f"{SCHEMA}.protection_intervals"
 DEFAULT_MANIFEST = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
-PUBLICATION_FOLDER = "models/publication/"
+PUBLICATION_LAYER = "publication"
+"""The layer (var ``layers`` of dbt_project.yml) whose public models are the published tables."""
 MARKER_SUFFIX = "_marker"
 TOLERANCE = 1e-6
 """LP bounds closer than this to a whole number are that number (HiGHS's feasibility tolerance is 1e-7)."""
@@ -260,16 +261,17 @@ def parse_table(node: Mapping[str, Any]) -> Table:
 
 def publication_tables(manifest: Mapping[str, Any]) -> list[Table]:
     """Every public model of the publication layer, with its declaration (an error names any without one)."""
+    folder = next(layer.folder for layer in layers() if layer.name == PUBLICATION_LAYER).rstrip("/") + "/"
     nodes = [
         node
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
         and node.get("package_name") == manifest["metadata"].get("project_name", node.get("package_name"))
-        and str(node.get("original_file_path", "")).startswith(PUBLICATION_FOLDER)
+        and str(node.get("original_file_path", "")).startswith(folder)
         and node.get("access") == "public"
     ]
     if not nodes:
-        raise DeclarationError(f"the manifest has no public model under {PUBLICATION_FOLDER}")
+        raise DeclarationError(f"the manifest has no public model under {folder}")
     tables = [parse_table(node) for node in sorted(nodes, key=lambda n: n["name"])]
     names = {t.model for t in tables}
     for table in tables:
@@ -284,7 +286,8 @@ def publication_tables(manifest: Mapping[str, Any]) -> list[Table]:
 
 def rounding_interval(published: int, base: int) -> tuple[int, int]:
     """The counts that round to ``published`` (to the nearest multiple of ``base``, halves up)."""
-    return published - base // 2, published + (base - 1) // 2 if base % 2 else published + base // 2 - 1
+    above = (base - 1) // 2 if base % 2 else base // 2 - 1
+    return published - base // 2, published + above
 
 
 @dataclass
