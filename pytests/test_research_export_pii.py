@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import PROJECT_ROOT, copy_project, run_dbt
+from conftest import DBT, PROJECT_ROOT, copy_project, run_dbt
+from extracts import without_make_variables
 from repeat_offending_tools import export_research
 
 DEVELOPMENT_KEY = "insecure-development-key-do-not-use"
@@ -346,3 +349,34 @@ def test_the_extract_reports_its_k_anonymity(research_export: tuple) -> None:
     assert float(rows["proven_reoffending"]["share_unique"]) > 0.9
     for document in ("README.md", "data_dictionary.md"):
         assert "## Disclosure risk: k-anonymity" in (export_dir / document).read_text()
+
+
+def test_the_coarse_tier_bands_years_and_ages_drops_the_decile_and_lowers_uniqueness(
+    built_world: Path, research_export: tuple, tmp_path: Path
+) -> None:
+    """`research_tier: coarse` on a copy of the test world: the research models rebuilt and exported again,
+    with their own k-anonymity, lower than the standard tier's."""
+    database = tmp_path / "coarse.duckdb"
+    shutil.copy2(built_world / "warehouse.duckdb", database)
+    database.chmod(0o644)  # a published release is read-only
+    target = tmp_path / "target"
+    build = subprocess.run(
+        [DBT, "build", "--target", "ci", "--select", "models/research", "--vars", "{research_tier: coarse}",
+         "--target-path", str(target), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_ROOT,
+        env={**without_make_variables(), "DATA_DIR": str(built_world), "RELEASE_DATABASE": str(database),
+             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0 and " ERROR=0 " in build.stdout and " SKIP=0 " in build.stdout, build.stdout[-3000:]
+    coarse = export_research.export_research(database, tmp_path / "research", target / "manifest.json")
+    assert coarse.tier == "coarse" and research_export[1].tier == "standard"
+    histories = pq.read_table(tmp_path / "research" / "offender_histories.parquet").to_pandas()
+    assert histories["year_of_birth"].dropna().mod(5).eq(0).all()
+    assert histories["age_at_first_proven_offence"].dropna().mod(5).eq(0).all()
+    assert histories["deprivation_decile"].isna().all()
+    standard = {a.table: a.share(1) for a in research_export[1].anonymity}
+    banded = {a.table: a.share(1) for a in coarse.anonymity}
+    assert banded["offender_histories"] < standard["offender_histories"]
+    assert banded["proven_reoffending"] < standard["proven_reoffending"]
+    assert "- Access tier: coarse" in (tmp_path / "research" / "README.md").read_text()

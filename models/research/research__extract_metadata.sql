@@ -112,6 +112,7 @@ final as (
             as young_people_cohort_year,
         cast(pseudonym_key.pseudonym_key_id as {{ string_type }}) as pseudonym_key_id,
         pseudonym_key.pseudonym_key_id = pseudonym_key.development_key_id as is_development_key,
+        cast('{{ research_tier() }}' as {{ string_type }}) as research_tier,
         cast(proven_reoffending_summary.proven_reoffending_rows as {{ bigint_type }})
             as proven_reoffending_rows,
         cast(offender_histories_summary.offender_histories_rows as {{ bigint_type }})

@@ -16,15 +16,15 @@ final as (
 
     select
         {{ pseudonymous_person_id('person_id') }} as pseudonymous_person_id,
-        year_of_birth,
+        {{ research_five_year_band('year_of_birth') }} as year_of_birth,
         sex,
         ethnicity_group,
         region_code,
         region_name,
-        deprivation_decile,
+        {{ research_deprivation_decile('deprivation_decile') }} as deprivation_decile,
         {{ year_month('first_proven_offence_date') }} as first_proven_offence_month,
         {{ year_month('last_proven_offence_date') }} as last_proven_offence_month,
-        age_at_first_proven_offence,
+        {{ research_five_year_band('age_at_first_proven_offence') }} as age_at_first_proven_offence,
         proven_offences,
         proven_offences_as_juvenile,
         proven_offences_as_adult,

@@ -24,7 +24,7 @@ final as (
         youth_convictions,
         youth_conviction_band,
         is_prolific_young_offender,
-        age_at_first_conviction,
+        {{ research_five_year_band('age_at_first_conviction') }} as age_at_first_conviction,
         youth_cautions,
         has_custody_before_18,
         has_referral_order_before_18,
@@ -46,7 +46,7 @@ final as (
         ethnicity_group,
         region_code,
         region_name,
-        deprivation_decile
+        {{ research_deprivation_decile('deprivation_decile') }} as deprivation_decile
     from young_people
 
 )

@@ -97,6 +97,7 @@ class ExportSummary:
     files: list[Path] = field(default_factory=list)
     key: str = "unknown"
     data_as_of: str | None = None
+    tier: str = "unknown"
     release_id: str | None = None
     anonymity: list[Anonymity] = field(default_factory=list)
 
@@ -300,6 +301,8 @@ def write_readme(guide: Path, output: Path, summary: ExportSummary) -> Path:
     lines += [
         f"- Release: {summary.release_id or 'not a release (built outside `release build`)'}",
         f"- Data as of: {summary.data_as_of or 'unknown'}",
+        f"- Access tier: {summary.tier} (var `research_tier`; `coarse`: years of birth and ages in five-year "
+        "bands, no deprivation decile)",
         "- Pseudonym key: "
         + {
             "development": "the public, insecure development key (not secret)",
@@ -342,6 +345,7 @@ def export_research(
     con = duckdb.connect(str(database), read_only=True)
     try:
         summary.key, summary.data_as_of = key_and_data_as_of(con)
+        summary.tier = str(con.execute("select research_tier from research.extract_metadata").fetchall()[0][0])
         if summary.key == "development" and require_production_key:
             raise SystemExit(
                 "export-research: the research tables were pseudonymised with the insecure development key; "
