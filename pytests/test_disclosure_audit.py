@@ -187,6 +187,18 @@ def test_the_command_writes_the_intervals_and_fails_on_a_leak(
     assert "FAILED: 1 suppressed counts can be narrowed" in capsys.readouterr().err
 
 
+def test_a_release_with_nothing_suppressed_gets_an_empty_typed_table(tmp_path: Path) -> None:
+    database, manifest = tmp_path / "w.duckdb", tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(GROUPS_MANIFEST))
+    with duckdb.connect(str(database)) as con:
+        _groups_table(con, [("A", 12, None), ("B", 15, None), ("All", 27, None)])
+    assert audit.main(["--database", str(database), "--manifest", str(manifest)]) == 0
+    with duckdb.connect(str(database)) as con:
+        types = dict(con.sql(f"select column_name, column_type from (describe {audit.TABLE})").fetchall())
+        assert con.sql(f"select count(*) from {audit.TABLE}").fetchall() == [(0,)]
+    assert types["width"] == "DOUBLE" and types["is_protected"] == "BOOLEAN"
+
+
 # --- the test world ------------------------------------------------------------------------------------------
 
 

@@ -727,7 +727,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     con.register("intervals", intervals)
     con.execute(f"create schema if not exists {SCHEMA}")
-    con.execute(f"create or replace table {TABLE} as select * from intervals")
+    # Typed columns, so that a release with nothing suppressed still has a table of the same shape.
+    con.execute(f"""
+        create or replace table {TABLE} (
+            model_name varchar, row_key varchar, column_name varchar, suppression_reason varchar,
+            protected_value varchar, lower_bound double, upper_bound double, width double, can_be_zero boolean,
+            is_protected boolean, problem varchar
+        )
+    """)
+    con.execute(f"insert into {TABLE} select * from intervals")
     con.close()
     narrowed = intervals[~intervals["is_protected"]]
     suppressed = sum(system.suppressed)
@@ -736,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
         f"tables, {len(system.equalities):,} equalities and {len(system.inequalities):,} inequalities between "
         f"them (threshold {threshold}, rounding base {base}); {suppressed:,} suppressed, {len(intervals):,} of "
         f"them for being small (or their complement); narrowest interval of those: "
-        f"{intervals['width'].min() if len(intervals) else float('nan'):g}; {len(narrowed)} narrowed below "
+        f"{intervals['width'].min() if len(intervals) else 'none'}; {len(narrowed)} narrowed below "
         f"{threshold}; {int((~intervals['can_be_zero']).sum())} that cannot be 0"
     )
     for record in narrowed.head(20).itertuples():
