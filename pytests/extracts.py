@@ -176,6 +176,31 @@ def make_build(
     return BuildResult(completed.returncode, "\n".join([completed.stdout + completed.stderr, *logs]), data_dir)
 
 
+def warehouse_copy(world: Path, database: Path) -> Path:
+    """A writable copy of a world's published warehouse (a published release is read-only)."""
+    shutil.copy2(world / "warehouse.duckdb", database)
+    database.chmod(0o644)
+    return database
+
+
+def rebuild_copy(
+    world: Path, folder: Path, select: str, variables: str
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``dbt build --select <select> --vars <variables>`` (target ``ci``, unit tests included) on a copy of a
+    built world's warehouse in ``folder``: its database, and dbt's output (artefacts in ``folder/target``).
+    Output captured, never raises."""
+    database = warehouse_copy(world, folder / "warehouse.duckdb")
+    build = subprocess.run(
+        [DBT, "build", "--target", "ci", "--select", select, "--vars", variables,
+         "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")],
+        cwd=PROJECT_ROOT,
+        env={**without_make_variables(), "DATA_DIR": str(world), "RELEASE_DATABASE": str(database),
+             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    return database, build
+
+
 PUBLIC_SCHEMAS = ("derived", "publication", "research", "linked")
 # Columns that name the build a row comes from (research.extract_metadata's release_id): two builds of the
 # same extract differ there by design, so they are left out of the comparison.

@@ -7,17 +7,14 @@ test world: its publication tables pass, and a copy with one secondary suppressi
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from conftest import DBT
-from extracts import without_make_variables
-from repeat_offending.project import PROJECT_ROOT, dbt_var
+from extracts import rebuild_copy, warehouse_copy
+from repeat_offending.project import dbt_var
 from repeat_offending.release.layout import Layout
 from repeat_offending_tools import disclosure_audit as audit
 
@@ -226,9 +223,7 @@ def test_one_secondary_suppression_undone_fails_the_audit(
 ) -> None:
     # A copy of the test world's warehouse in which the first quarter cell whose offenders were suppressed to
     # protect another cell (the internal reason `secondary`) is published with its true value.
-    database = tmp_path / "weakened.duckdb"
-    shutil.copy2(built_world / "warehouse.duckdb", database)
-    database.chmod(0o644)  # a published release is read-only
+    database = warehouse_copy(built_world, tmp_path / "weakened.duckdb")
     with duckdb.connect(str(database)) as con:
         frame, _ = audit.audit(con, world_manifest, THRESHOLD, int(dbt_var("sdc_rounding_base")))
         assert len(frame) > 50 and frame["is_protected"].all()
@@ -266,18 +261,8 @@ def test_a_publication_build_with_rounding_passes_and_rates_do_not_undo_it(built
     # The documented command, on a copy of the test world: every model, data test and unit test of the
     # publication layer passes with rounding to 5 (the unit tests pin the vars they depend on), the rates are
     # those of the published (rounded) counts, and no count suppressed for being small can be narrowed.
-    database = tmp_path / "rounded.duckdb"
-    shutil.copy2(built_world / "warehouse.duckdb", database)
-    database.chmod(0o644)
+    database, build = rebuild_copy(built_world, tmp_path, "models/publication", "{sdc_rounding_base: 5}")
     target = tmp_path / "target"
-    build = subprocess.run(
-        [DBT, "build", "--target", "ci", "--select", "models/publication", "--vars", "{sdc_rounding_base: 5}",
-         "--target-path", str(target), "--log-path", str(tmp_path / "logs")],
-        cwd=PROJECT_ROOT,
-        env={**without_make_variables(), "DATA_DIR": str(built_world), "RELEASE_DATABASE": str(database),
-             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
     assert build.returncode == 0, build.stdout[-3000:]
     assert " SKIP=0 " in build.stdout and " ERROR=0 " in build.stdout
     with duckdb.connect(str(database)) as con:

@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from conftest import copy_project, run_dbt
+from repeat_offending.project import node_meta
 
 IDENTIFIER_COLUMNS = frozenset(
     {
@@ -72,8 +73,7 @@ def output_models(manifest: dict[str, Any], folder: str) -> list[dict[str, Any]]
 
 
 def is_pii(column: dict[str, Any]) -> bool:
-    meta = {**(column.get("meta") or {}), **((column.get("config") or {}).get("meta") or {})}
-    return bool(meta.get("contains_pii"))
+    return bool(node_meta(column).get("contains_pii"))
 
 
 def upstream_pii_columns(manifest: dict[str, Any], unique_id: str) -> dict[str, set[str]]:

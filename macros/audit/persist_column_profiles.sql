@@ -10,13 +10,30 @@
         | selectattr('unique_id', 'in', selected_resources | default([], true))
         | selectattr('access', 'equalto', 'public') | list | length > 0) -%}
     {%- if execute and flags.WHICH in ['build', 'run', 'retry'] and public_selected -%}
-        {%- set stats_ctes = [] -%}
-        {%- set profile_selects = [] -%}
+        {#- One statement per model, each appending to the new table: one query over every public model is a
+            plan too large for Spark's driver at 200,000 people (its text and its tasks filled a 3 GB heap). -#}
+        {%- set projection -%}
+select
+    cast(model_name as {{ dbt.type_string() }}) as model_name,
+    cast(relation_name as {{ dbt.type_string() }}) as relation_name,
+    cast(column_name as {{ dbt.type_string() }}) as column_name,
+    cast(column_position as {{ dbt.type_int() }}) as column_position,
+    cast(data_type as {{ dbt.type_string() }}) as data_type,
+    cast(contains_pii as {{ dbt.type_boolean() }}) as contains_pii,
+    cast(row_count as {{ dbt.type_bigint() }}) as row_count,
+    cast(null_count as {{ dbt.type_bigint() }}) as null_count,
+    cast(null_count as double) / nullif(row_count, 0) as null_share,
+    cast(distinct_count as {{ dbt.type_bigint() }}) as distinct_count,
+    cast(min_value as {{ dbt.type_string() }}) as min_value,
+    cast(max_value as {{ dbt.type_string() }}) as max_value,
+    cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as invocation_id,
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as run_started_at
+        {%- endset -%}
+        {%- set statements = [] -%}
         {%- for node in audit_summary_nodes(['model'], public_only=true) -%}
             {%- set relation = api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias
             ) -%}
-            {%- set stats_name = 'stats_' ~ loop.index -%}
             {%- set aggregates = [] -%}
             {%- set columns = [] -%}
             {%- for column in adapter.get_columns_in_relation(relation) -%}
@@ -42,8 +59,8 @@
                 'name': column.name, 'type': data_type | lower, 'pii': contains_pii, 'prefix': prefix
             }) -%}
             {%- endfor -%}
-            {%- do stats_ctes.append(
-                stats_name ~ ' as (\n    select\n        count(*) as row_count,\n        '
+            {%- set stats_cte = (
+                'stats as (\n    select\n        count(*) as row_count,\n        '
                 ~ aggregates | join(',\n        ') ~ '\n    from ' ~ relation ~ '\n)'
             ) -%}
             {#- One row per column from one read of the relation's statistics (a row per position, the
@@ -65,7 +82,7 @@
                 {%- for column in columns -%}
                     {%- do positions.append('(' ~ loop.index ~ ')') -%}
                 {%- endfor -%}
-                {%- do profile_selects.append(
+                {%- set profile_select = (
                     'select '
                     ~ audit_sql_literal(node.name) ~ ' as model_name, '
                     ~ audit_sql_literal(node.schema ~ '.' ~ node.alias) ~ ' as relation_name, '
@@ -78,38 +95,11 @@
                     ~ 'case positions.column_position ' ~ pick.distinct | join(' ') ~ ' end as distinct_count, '
                     ~ 'case positions.column_position ' ~ pick.min | join(' ') ~ ' end as min_value, '
                     ~ 'case positions.column_position ' ~ pick.max | join(' ') ~ ' end as max_value '
-                    ~ 'from ' ~ stats_name
+                    ~ 'from stats'
                     ~ ' cross join (values ' ~ positions | join(', ') ~ ') as positions (column_position)'
                 ) -%}
-            {%- else -%}
-                {%- do profile_selects.append(none) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {#- One statement per model, each appending to the new table: one query over every public model is a
-            plan too large for Spark's driver at 200,000 people (its text and its tasks filled a 3 GB heap). -#}
-        {%- set projection -%}
-select
-    cast(model_name as {{ dbt.type_string() }}) as model_name,
-    cast(relation_name as {{ dbt.type_string() }}) as relation_name,
-    cast(column_name as {{ dbt.type_string() }}) as column_name,
-    cast(column_position as {{ dbt.type_int() }}) as column_position,
-    cast(data_type as {{ dbt.type_string() }}) as data_type,
-    cast(contains_pii as {{ dbt.type_boolean() }}) as contains_pii,
-    cast(row_count as {{ dbt.type_bigint() }}) as row_count,
-    cast(null_count as {{ dbt.type_bigint() }}) as null_count,
-    cast(null_count as double) / nullif(row_count, 0) as null_share,
-    cast(distinct_count as {{ dbt.type_bigint() }}) as distinct_count,
-    cast(min_value as {{ dbt.type_string() }}) as min_value,
-    cast(max_value as {{ dbt.type_string() }}) as max_value,
-    cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as invocation_id,
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as run_started_at
-        {%- endset -%}
-        {%- set statements = [] -%}
-        {%- for stats_cte in stats_ctes -%}
-            {%- if profile_selects[loop.index0] is not none -%}
                 {%- do statements.append(
-                    'with\n\n' ~ stats_cte ~ '\n\n' ~ projection ~ '\nfrom (\n    '
-                    ~ profile_selects[loop.index0] ~ '\n) as profiles'
+                    'with\n\n' ~ stats_cte ~ '\n\n' ~ projection ~ '\nfrom (\n    ' ~ profile_select ~ '\n) as profiles'
                 ) -%}
             {%- endif -%}
         {%- endfor -%}

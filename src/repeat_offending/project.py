@@ -24,6 +24,11 @@ def dbt_var(name: str, project_dir: Path = PROJECT_ROOT) -> Any:
     return variables[name]
 
 
+def node_meta(node: dict[str, Any]) -> dict[str, Any]:
+    """The meta of a manifest node or column: ``meta`` with ``config.meta`` over it (dbt 1.10+ writes both)."""
+    return {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+
+
 @dataclass(frozen=True)
 class Layer:
     """One layer of the project (var ``layers``): its name, folder and the schemas its nodes build."""

@@ -70,7 +70,7 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from repeat_offending.project import PROJECT_ROOT, dbt_var, layers
+from repeat_offending.project import PROJECT_ROOT, dbt_var, layers, node_meta
 
 SCHEMA = "disclosure_audit"
 """Written by this command only; no dbt node builds into it."""
@@ -174,8 +174,7 @@ def _known_keys(declared: Mapping[Any, Any], known: frozenset[str], what: str, m
 def parse_table(node: Mapping[str, Any]) -> Table:
     """A publication model's declaration, checked against its documented columns."""
     model = str(node["name"])
-    meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
-    declared = meta.get("disclosure")
+    declared = node_meta(dict(node)).get("disclosure")
     if not isinstance(declared, Mapping):
         raise DeclarationError(
             f"{model}: no config.meta.disclosure in its YAML; every publication model declares its counts and "

@@ -48,13 +48,13 @@ from typing import Any
 
 import duckdb
 
-from repeat_offending.project import PROJECT_ROOT
+from repeat_offending.project import PROJECT_ROOT, node_meta
 
 DEFAULT_MANIFEST = PROJECT_ROOT / os.environ.get("DBT_TARGET_PATH", "target") / "manifest.json"
 """The manifest of the last dbt invocation: in DBT_TARGET_PATH when dbt was told to write there."""
 DOCUMENTS = ("data_dictionary.csv", "data_dictionary.md", "disclosure_risk.csv", "README.md")
-K_LEVELS = (1, 5, 10)
-"""The k-anonymity shares reported: records whose combination of quasi-identifiers is shared by fewer than 1
+K_BELOW = (2, 5, 10)
+"""The k-anonymity shares reported: records whose combination of quasi-identifiers is shared by fewer than 2
 (unique), 5 and 10 records of the table."""
 
 
@@ -79,7 +79,7 @@ class Table:
 @dataclass(frozen=True)
 class Anonymity:
     """k-anonymity of a table on its quasi-identifiers: records, combinations, and records in a combination of
-    fewer than k records for each k of ``K_LEVELS`` (k = 1: unique)."""
+    fewer than k records for each k of ``K_BELOW`` (k = 2: unique)."""
 
     table: str
     quasi_identifiers: tuple[str, ...]
@@ -112,8 +112,7 @@ class ExportRefusedError(SystemExit):
 
 
 def _is_pii(column_or_node: dict[str, Any]) -> object:
-    meta = {**(column_or_node.get("meta") or {}), **((column_or_node.get("config") or {}).get("meta") or {})}
-    return meta.get("contains_pii")
+    return node_meta(column_or_node).get("contains_pii")
 
 
 def safety_problems(node: dict[str, Any]) -> list[str]:
@@ -147,8 +146,7 @@ def research_tables(manifest: dict[str, Any]) -> list[Table]:
             for name, column in node.get("columns", {}).items()
         )
         relation = f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
-        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
-        quasi_identifiers = meta.get("quasi_identifiers")
+        quasi_identifiers = node_meta(node).get("quasi_identifiers")
         if not isinstance(quasi_identifiers, list):
             raise ExportRefusedError(
                 f"export-research: {node['name']} declares no meta.quasi_identifiers (a list, empty for a table "
@@ -186,9 +184,7 @@ def key_and_data_as_of(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]
 def measure_anonymity(con: duckdb.DuckDBPyConnection, table: Table) -> Anonymity:
     """k-anonymity of one table on its quasi-identifiers (a null is a value like any other)."""
     columns = ", ".join(f'"{c}"' for c in table.quasi_identifiers)
-    below = ", ".join(
-        f"coalesce(sum(k) filter (where k < {level + 1 if level == 1 else level}), 0)" for level in K_LEVELS
-    )
+    below = ", ".join(f"coalesce(sum(k) filter (where k < {level}), 0)" for level in K_BELOW)
     row = con.execute(f"""
         select coalesce(sum(k), 0), count(*), {below}
         from (select count(*) as k from {table.relation} group by {columns})
@@ -199,7 +195,7 @@ def measure_anonymity(con: duckdb.DuckDBPyConnection, table: Table) -> Anonymity
         table.quasi_identifiers,
         int(row[0]),
         int(row[1]),
-        dict(zip(K_LEVELS, map(int, row[2:]), strict=True)),
+        dict(zip(K_BELOW, map(int, row[2:]), strict=True)),
     )
 
 
@@ -210,7 +206,7 @@ def _anonymity_lines(anonymity: list[Anonymity]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for a in anonymity:
-        shares = " | ".join(f"{a.share(k):.1%}" for k in K_LEVELS)
+        shares = " | ".join(f"{a.share(k):.1%}" for k in K_BELOW)
         names = ", ".join(f"`{c}`" for c in a.quasi_identifiers)
         lines.append(f"| `{a.table}` | {names} | {a.records:,} | {a.combinations:,} | {shares} |")
     return lines
@@ -239,7 +235,7 @@ def write_anonymity(anonymity: list[Anonymity], output: Path) -> Path:
                     " ".join(a.quasi_identifiers),
                     a.records,
                     a.combinations,
-                    *(f"{a.share(k):.4f}" for k in K_LEVELS),
+                    *(f"{a.share(k):.4f}" for k in K_BELOW),
                 ]
             )
     return path
