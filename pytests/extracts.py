@@ -190,15 +190,20 @@ def rebuild_copy(
     built world's warehouse in ``folder``: its database, and dbt's output (artefacts in ``folder/target``).
     Output captured, never raises."""
     database = warehouse_copy(world, folder / "warehouse.duckdb")
-    build = subprocess.run(
-        [DBT, "build", "--target", "ci", "--select", select, "--vars", variables,
-         "--target-path", str(folder / "target"), "--log-path", str(folder / "logs")],
+    return database, dbt_on_database(world, database, folder, "build", "--select", select, "--vars", variables)
+
+
+def dbt_on_database(world: Path, database: Path, folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``dbt <arguments>`` (target ``ci``) with a world's DATA_DIR on a given warehouse database (a copy:
+    never a published release), artefacts and logs in ``folder``. Output captured, never raises."""
+    return subprocess.run(
+        [DBT, *arguments, "--target", "ci", "--target-path", str(folder / "target"),
+         "--log-path", str(folder / "logs")],
         cwd=PROJECT_ROOT,
         env={**without_make_variables(), "DATA_DIR": str(world), "RELEASE_DATABASE": str(database),
              "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
-    return database, build
 
 
 PUBLIC_SCHEMAS = ("derived", "publication", "research", "linked")

@@ -28,15 +28,9 @@ proven_offences as (
 
 ),
 
-disposal_types as (
+disposal_groups as (
 
-    select * from {{ ref('reference__disposal_types') }}
-
-),
-
-outcome_types as (
-
-    select * from {{ ref('reference__outcome_types') }}
+    select * from {{ ref('derived_int__disposal_groups') }}
 
 ),
 
@@ -206,17 +200,14 @@ classified as (
     select
         measured.*,
         offence_groups.offence_group as index_offence_group,
-        disposal_types.adult_disposal_group as disposal_adult_group,
-        disposal_types.juvenile_disposal_group as disposal_juvenile_group,
-        outcome_types.adult_disposal_group as caution_adult_group,
-        outcome_types.juvenile_disposal_group as caution_juvenile_group,
-        (
-            measured.index_event_type = 'custody_release'
-            or coalesce(disposal_types.is_custodial, false)
-        ) as is_custody
+        {{ index_disposal_group(
+            'measured.is_juvenile',
+            'measured.index_event_type',
+            'measured.index_sentence_length_days',
+            'disposal_groups'
+        ) }} as index_disposal_group
     from measured
-    left join disposal_types on measured.index_disposal_type = disposal_types.disposal_code
-    left join outcome_types on measured.index_disposal_type = outcome_types.outcome_code
+    left join disposal_groups on measured.index_disposal_type = disposal_groups.disposal_code
     left join offence_groups
         on measured.index_offence_group_code = offence_groups.offence_group_code
 
@@ -233,49 +224,14 @@ final as (
         cast(classified.index_event_id as {{ string_type }}) as index_event_id,
         cast(classified.index_event_type as {{ string_type }}) as index_event_type,
         cast(classified.index_disposal_type as {{ string_type }}) as index_disposal_type,
-        cast(
-            case
-                -- custody: `Custody` for juveniles; for adults, banded by the sentence served
-                when classified.is_custody and classified.is_juvenile then 'Custody'
-                when classified.is_custody and classified.index_sentence_length_days < 365
-                    then 'Custody under 12 months'
-                when classified.is_custody and classified.index_sentence_length_days < 1460
-                    then 'Custody 12 months to under 4 years'
-                when classified.is_custody and classified.index_sentence_length_days >= 1460
-                    then 'Custody 4 years or more'
-                when classified.is_custody then 'Other'
-                -- otherwise the group of the disposal or caution type for the person's age
-                when classified.index_event_type = 'caution' and classified.is_juvenile
-                    then classified.caution_juvenile_group
-                when classified.index_event_type = 'caution'
-                    then classified.caution_adult_group
-                when classified.is_juvenile then classified.disposal_juvenile_group
-                else classified.disposal_adult_group
-            end
-            as {{ string_type }}
-        ) as index_disposal_group,
+        cast(classified.index_disposal_group as {{ string_type }}) as index_disposal_group,
         classified.index_sentence_length_days,
         cast(classified.index_offence_code as {{ string_type }}) as index_offence_code,
         cast(classified.index_offence_group_code as {{ string_type }}) as index_offence_group_code,
         cast(classified.index_offence_group as {{ string_type }}) as index_offence_group,
         classified.date_of_birth is not null as has_date_of_birth,
         classified.age_at_index,
-        cast(
-            case
-                when classified.age_at_index is null then null
-                when classified.age_at_index <= 14 then '10-14'
-                when classified.age_at_index <= 17 then '15-17'
-                when classified.age_at_index <= 20 then '18-20'
-                when classified.age_at_index <= 24 then '21-24'
-                when classified.age_at_index <= 29 then '25-29'
-                when classified.age_at_index <= 34 then '30-34'
-                when classified.age_at_index <= 39 then '35-39'
-                when classified.age_at_index <= 44 then '40-44'
-                when classified.age_at_index <= 49 then '45-49'
-                else '50+'
-            end
-            as {{ string_type }}
-        ) as age_band,
+        cast({{ age_band('classified.age_at_index') }} as {{ string_type }}) as age_band,
         classified.is_juvenile,
         cast(classified.sex as {{ string_type }}) as sex,
         cast(classified.ethnicity_group as {{ string_type }}) as ethnicity_group,

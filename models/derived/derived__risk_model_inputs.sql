@@ -184,6 +184,7 @@ final as (
             end
             as integer
         ) as age_at_first_proven_offence,
+        features.first_sanction_date as first_proven_offence_date,
         cast(features.years_since_first_sanction as double) as years_since_first_proven_offence,
         cast(
             {{ natural_log(

@@ -225,7 +225,8 @@ conviction_occasions as (
         conviction_date,
         max(case when period = 'youth' then 1 else 0 end) as is_youth_conviction,
         max(case when period = 'adult' then 1 else 0 end) as is_adult_conviction,
-        -- the age at the earliest offence of the occasion
+        -- the earliest offence of the occasion and the age at it
+        min(offence_date) as offence_date,
         min(age_at_offence) as age_at_offence
     from cohort_convictions
     group by person_id, conviction_date
@@ -241,6 +242,7 @@ conviction_counts as (
         person_id,
         sum(is_youth_conviction) as youth_convictions,
         sum(is_adult_conviction) as adult_convictions,
+        min(offence_date) as first_conviction_offence_date,
         min(age_at_offence) as age_at_first_conviction
     from conviction_occasions
     group by person_id
@@ -383,6 +385,7 @@ joined as (
         cohort_members.cohort_offence_date,
         cohort_members.cohort_conviction_date,
         coalesce(conviction_counts.youth_convictions, 0) as youth_convictions,
+        conviction_counts.first_conviction_offence_date,
         conviction_counts.age_at_first_conviction,
         coalesce(youth_cautions.youth_cautions, 0) as youth_cautions,
         coalesce(youth_sentences.has_custody, 0) = 1
@@ -441,6 +444,7 @@ final as (
             else '10+'
         end as youth_conviction_band,
         youth_convictions >= 3 as is_prolific_young_offender,
+        first_conviction_offence_date,
         cast(age_at_first_conviction as integer) as age_at_first_conviction,
         cast(youth_cautions as integer) as youth_cautions,
         has_custody_before_18,
