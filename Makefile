@@ -87,6 +87,10 @@ LINKAGE_MIN_RECALL ?= 0.99
 BASE ?=
 
 # The world sweep (`make sweep`): how many random worlds, and where (one DATA_DIR per world under it).
+BENCHMARK_PEOPLE ?= 1000000
+BENCHMARK_DIR ?= $(CURDIR)/data/benchmark-$(BENCHMARK_PEOPLE)
+BENCHMARK_ARGS ?=
+
 SWEEP_WORLDS ?= 12
 SWEEP_DIR ?= $(CURDIR)/data/sweep
 SWEEP_ARGS ?=
@@ -99,7 +103,7 @@ WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
 .PHONY: help venv system-deps generate data build release-build releases publish dev parse rules evaluate-project \
-	lint pytest pytest-world static-checks test test-world test-sweep sweep docs docs-serve slim-ci clean
+	lint pytest pytest-world static-checks test test-world test-sweep sweep docs docs-serve slim-ci clean benchmark
 
 help: ## List the targets
 	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET"
@@ -280,6 +284,11 @@ sweep: venv ## Build SWEEP_WORLDS random worlds and check each against its truth
 
 # --- derived layer -------------------------------------------------------------------------------------
 .PHONY: validate risk-model
+
+benchmark: venv ## The whole pipeline (generator and release build) at BENCHMARK_PEOPLE people, per stage: time, peak memory, spill
+	@# Into BENCHMARK_DIR (its own world; BENCHMARK_ARGS e.g. `--memory-limit 4GB`, `--reuse-world`); the
+	@# table and JSON land in BENCHMARK_DIR/benchmark/. A benchmark, never a test: README "Performance".
+	$(VENV)/bin/benchmark-pipeline --people $(BENCHMARK_PEOPLE) --data-dir "$(BENCHMARK_DIR)" $(BENCHMARK_ARGS)
 
 validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
 	$(VENV)/bin/validate-derived --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"

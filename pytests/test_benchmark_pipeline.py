@@ -1,0 +1,109 @@
+"""The pipeline benchmark's reading of a build (repeat_offending_tools.benchmark_pipeline): which layer each
+node of `dbt build` belongs to, the wall time and peak memory of a layer whose nodes overlap, and the steps of
+a release build from its lines. On the test world's own release (its run results and manifest), every node
+falls in a named layer and the layers cover the build.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from repeat_offending_tools import benchmark_pipeline as bench
+
+
+def test_overlapping_intervals_are_merged() -> None:
+    assert bench.merged([(5, 7), (0, 2), (1, 3), (7, 8)]) == [(0, 3), (5, 8)]
+    assert bench.merged([]) == []
+
+
+def test_peak_memory_is_taken_within_the_intervals() -> None:
+    samples = [bench.Sample(at, rss, spill) for at, rss, spill in [(0, 1, 0), (1, 9, 5), (2, 3, 1), (3, 4, 7)]]
+    assert bench.peak_within(samples, [(1.5, 3)]) == (4, 7)
+    assert bench.peak_within(samples, [(0, 1)]) == (9, 5)
+    # an interval too short to hold a sample takes the next one
+    assert bench.peak_within(samples, [(1.2, 1.3)]) == (3, 1)
+
+
+def test_release_steps_come_from_the_build_lines() -> None:
+    lines = [
+        (10.0, "== release R1: building into /x/R1.duckdb (published now: none)"),
+        (11.0, "== release R1: dbt seed"),
+        (12.0, "some dbt line"),
+        (20.0, "== release R1: dbt build"),
+        (90.0, "== release R1: research export"),
+    ]
+    assert bench.release_of(lines) == "R1"
+    assert bench.release_steps(lines, 100.0) == [
+        ("dbt seed", 11.0, 20.0),
+        ("dbt build", 20.0, 90.0),
+        ("research export", 90.0, 100.0),
+    ]
+
+
+def test_layers_of_a_dbt_build() -> None:
+    manifest = {
+        "nodes": {
+            "model.p.stg_pnc__persons": {"name": "stg_pnc__persons", "fqn": ["p", "staging", "pnc", "x"]},
+            "model.p.linkage__match_edges": {"name": "linkage__match_edges", "fqn": ["p", "linkage", "x"]},
+            "model.p.linkage__person_identities": {"name": "linkage__person_identities", "fqn": ["p", "linkage"]},
+            "model.p.linked__person_links": {"name": "linked__person_links", "fqn": ["p", "linked", "x"]},
+            "model.p.audit__quarantine": {"name": "audit__quarantine", "fqn": ["p", "audit", "x"]},
+        }
+    }
+    assert bench.layer_of("model.p.stg_pnc__persons", manifest) == "staging"
+    assert bench.layer_of("model.p.linkage__match_edges", manifest) == "linkage: Splink model"
+    assert bench.layer_of("model.p.linkage__person_identities", manifest) == "linkage: SQL rules"
+    assert bench.layer_of("model.p.linked__person_links", manifest) == "linkage: clustering"
+    assert bench.layer_of("model.p.audit__quarantine", manifest) == "audit models"
+    assert bench.layer_of("test.p.not_null_x", manifest) == "data tests"
+    assert bench.layer_of("unit_test.p.m.t", manifest) == "unit tests"
+    assert bench.layer_of("operation.p.p-on-run-end-0", manifest) == "on-run-end hooks"
+
+    run_results = {
+        "results": [
+            {"unique_id": "model.p.stg_pnc__persons", "timing": [
+                {"name": "compile", "started_at": "2026-01-01T00:00:00Z", "completed_at": "2026-01-01T00:00:01Z"},
+                {"name": "execute", "started_at": "2026-01-01T00:00:01Z", "completed_at": "2026-01-01T00:00:10Z"},
+            ]},
+            # two tests at once: 6 s of wall time, 8 s of node time
+            {"unique_id": "test.p.a", "timing": [
+                {"name": "execute", "started_at": "2026-01-01T00:00:10Z", "completed_at": "2026-01-01T00:00:14Z"}]},
+            {"unique_id": "test.p.b", "timing": [
+                {"name": "execute", "started_at": "2026-01-01T00:00:12Z", "completed_at": "2026-01-01T00:00:16Z"}]},
+            {"unique_id": "exposure.p.e", "timing": []},
+        ]
+    }  # fmt: skip
+    start = bench._seconds("2026-01-01T00:00:00Z")
+    samples = [bench.Sample(start + 5, 100, 0), bench.Sample(start + 13, 300, 50)]
+    layers = {stage.name: stage for stage in bench.build_layers(run_results, manifest, samples)}
+    assert list(layers) == ["staging", "data tests"]
+    assert layers["staging"].seconds == pytest.approx(10) and layers["staging"].peak_rss == 100
+    tests = layers["data tests"]
+    assert tests.seconds == pytest.approx(6) and tests.node_seconds == pytest.approx(8) and tests.nodes == 2
+    assert (tests.peak_rss, tests.peak_spill, tests.level) == (300, 50, 1)
+    # given the step's start and end: dbt's own time before the first node and after the last
+    with_step = bench.build_layers(run_results, manifest, samples, (start - 3, start + 20))
+    assert [(stage.name, round(stage.seconds)) for stage in with_step[:2]] == [
+        ("dbt: start (parse, connect)", 3),
+        ("dbt: end (artefacts)", 4),
+    ]
+
+
+def test_every_node_of_the_test_worlds_build_falls_in_a_layer(built_world: Path) -> None:
+    published = (built_world / "warehouse.duckdb").resolve().name.removesuffix(".duckdb")
+    folder = built_world / "releases" / published / "target"
+    run_results = json.loads((folder / "run_results_build.json").read_text())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    layers = {bench.layer_of(unique_id, manifest) for unique_id, _, _ in bench.node_intervals(run_results)}
+    assert "other" not in layers
+    expected = {"seeds", "staging", "linkage: SQL rules", "linkage: Splink model", "linkage: clustering", "linked",
+                "derived", "publication", "research", "audit models", "data tests", "unit tests"}  # fmt: skip
+    assert expected <= layers
+    stages = bench.build_layers(run_results, manifest, [])
+    intervals = [(start, end) for _, start, end in bench.node_intervals(run_results)]
+    whole = sum(end - start for start, end in bench.merged(intervals))
+    # the layers overlap only where dbt ran two nodes at once: together at least the build's busy time
+    assert sum(stage.seconds for stage in stages) >= whole * 0.999
