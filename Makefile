@@ -103,7 +103,7 @@ WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
 .PHONY: help venv system-deps generate data build release-build releases publish dev parse rules evaluate-project \
-	lint pytest pytest-world static-checks test test-world test-sweep sweep docs docs-serve slim-ci clean benchmark
+	lint pytest pytest-world static-checks test test-world test-sweep sweep docs docs-serve slim-ci clean benchmark benchmark-dbt-overhead
 
 help: ## List the targets
 	@echo "Targets (variables: PEOPLE SEED FIRST_YEAR END_YEAR AS_OF NOISE_RATE BAD_ROW_RATE DATA_DIR DBT_TARGET"
@@ -289,6 +289,9 @@ benchmark: venv ## The whole pipeline (generator and release build) at BENCHMARK
 	@# Into BENCHMARK_DIR (its own world; BENCHMARK_ARGS e.g. `--memory-limit 4GB`, `--reuse-world`); the
 	@# table and JSON land in BENCHMARK_DIR/benchmark/. A benchmark, never a test: README "Performance".
 	$(VENV)/bin/benchmark-pipeline --people $(BENCHMARK_PEOPLE) --data-dir "$(BENCHMARK_DIR)" $(BENCHMARK_ARGS)
+
+benchmark-dbt-overhead: venv ## dbt build against the same compiled SQL as one script, on BENCHMARK_DIR's world (after make benchmark)
+	$(VENV)/bin/benchmark-dbt-overhead --data-dir "$(BENCHMARK_DIR)"
 
 validate: venv ## Compare derived.proven_reoffending with the measures recomputed from the truth (after build)
 	$(VENV)/bin/validate-derived --data-dir "$$DATA_DIR" --database "$$DATA_DIR/warehouse.duckdb"

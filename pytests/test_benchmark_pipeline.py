@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 
+from repeat_offending_tools import benchmark_dbt_overhead as overhead
 from repeat_offending_tools import benchmark_pipeline as bench
 
 
@@ -86,8 +89,10 @@ def test_layers_of_a_dbt_build() -> None:
     assert (tests.peak_rss, tests.peak_spill, tests.level) == (300, 50, 1)
     # given the step's start and end: dbt's own time before the first node and after the last
     with_step = bench.build_layers(run_results, manifest, samples, (start - 3, start + 20))
-    assert [(stage.name, round(stage.seconds)) for stage in with_step[:2]] == [
+    assert [(stage.name, round(stage.seconds)) for stage in with_step] == [
         ("dbt: start (parse, connect)", 3),
+        ("staging", 10),
+        ("data tests", 6),
         ("dbt: end (artefacts)", 4),
     ]
 
@@ -107,3 +112,36 @@ def test_every_node_of_the_test_worlds_build_falls_in_a_layer(built_world: Path)
     whole = sum(end - start for start, end in bench.merged(intervals))
     # the layers overlap only where dbt ran two nodes at once: together at least the build's busy time
     assert sum(stage.seconds for stage in stages) >= whole * 0.999
+
+
+def test_the_overhead_script_replays_sql_nodes_in_dbt_order_and_borrows_the_rest(tmp_path: Path) -> None:
+    # A build of three nodes: a Python model (copied from the dbt side, counted at dbt's time), a SQL model
+    # reading it and a test on that model, listed out of order: the script follows dbt's start times.
+    with duckdb.connect(str(tmp_path / "dbt.duckdb")) as dbt_side:
+        dbt_side.execute("create schema linked; create table linked.links as select range as id from range(5)")
+    manifest = {
+        "nodes": {
+            "model.p.links": {"language": "python", "relation_name": '"warehouse"."linked"."links"'},
+            "model.p.people": {
+                "language": "sql", "relation_name": '"warehouse"."derived"."people"',
+                "config": {"materialized": "table"},
+                "compiled_code": 'select id * 2 as id from "warehouse"."linked"."links"',
+            },
+            "test.p.odd": {
+                "language": "sql", "compiled_code": 'select * from "warehouse"."derived"."people" where id % 2 = 1',
+            },
+        }
+    }  # fmt: skip
+
+    def result(unique_id: str, second: int, seconds: float) -> dict[str, Any]:
+        return {"unique_id": unique_id, "execution_time": seconds, "timing": [
+            {"name": "execute", "started_at": f"2026-01-01T00:00:0{second}Z", "completed_at": "x"}]}  # fmt: skip
+
+    run_results = {"results": [result("test.p.odd", 3, 0.1), result("model.p.links", 1, 7.0),
+                               result("model.p.people", 2, 0.2)]}  # fmt: skip
+    con = overhead.script_connection(tmp_path / "script.duckdb", "1GB")
+    con.execute(f"attach '{(tmp_path / 'dbt.duckdb').as_posix()}' as dbt_side (read_only)")
+    statements, _, borrowed, borrowed_seconds = overhead.replay(con, manifest, run_results)
+    assert (statements, borrowed, borrowed_seconds) == (2, 1, 7.0)
+    assert con.sql("select sum(id) from warehouse.derived.people").fetchall() == [(20,)]
+    con.close()

@@ -208,12 +208,10 @@ def build_layers(
         by_layer.setdefault(layer_of(unique_id, manifest), []).append((start, end))
     stages = []
     nodes = [interval for intervals in by_layer.values() for interval in intervals]
-    if step is not None and nodes:
-        first, last = min(start for start, _ in nodes), max(end for _, end in nodes)
-        if first > step[0]:
-            stages.append(stage_from("dbt: start (parse, connect)", step[0], first, samples, level=1))
-        if step[1] > last:
-            stages.append(stage_from("dbt: end (artefacts)", last, step[1], samples, level=1))
+    first = min((start for start, _ in nodes), default=None)
+    last = max((end for _, end in nodes), default=None)
+    if step is not None and first is not None and first > step[0]:
+        stages.append(stage_from("dbt: start (parse, connect)", step[0], first, samples, level=1))
     for name in LAYER_ORDER:
         intervals = by_layer.get(name)
         if not intervals:
@@ -231,6 +229,8 @@ def build_layers(
                 node_seconds=sum(end - start for start, end in intervals),
             )
         )
+    if step is not None and last is not None and step[1] > last:
+        stages.append(stage_from("dbt: end (artefacts)", last, step[1], samples, level=1))
     return stages
 
 
