@@ -28,6 +28,7 @@ import psutil
 
 from repeat_offending.project import PROJECT_ROOT
 from repeat_offending.world_manifest import parameters, read_manifest
+from repeat_offending_tools.benchmark_pipeline import tree_rss
 
 ROOT = PROJECT_ROOT
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -36,11 +37,7 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 def _peak_rss(process: subprocess.Popen[bytes], samples: list[int], stop: threading.Event) -> None:
     parent = psutil.Process(process.pid)
     while not stop.is_set():
-        try:
-            procs = [parent, *parent.children(recursive=True)]
-            samples.append(sum(p.memory_info().rss for p in procs if p.is_running()))
-        except psutil.Error:
-            pass
+        samples.append(tree_rss(parent))
         stop.wait(0.2)
 
 

@@ -261,8 +261,13 @@ def spill_bytes(data_dir: Path) -> int:
 
 
 def tree_rss(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants, bytes (0 once it has ended)."""
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
     total = 0
-    for member in [process, *process.children(recursive=True)]:
+    for member in members:
         try:
             total += member.memory_info().rss
         except psutil.Error:
