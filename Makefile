@@ -82,6 +82,9 @@ TEST_WORLD_REBUILD ?=
 # Linkage quality the build requires, measured against the ground truth (issue targets).
 LINKAGE_MIN_PRECISION ?= 0.995
 LINKAGE_MIN_RECALL ?= 0.99
+# Linkage quality over the curve of match thresholds (all: re-clusters the world at each, a release build's
+# longest step at national scale) or at the build's own threshold only (chosen).
+LINKAGE_THRESHOLDS ?= all
 
 # Base git ref for `make slim-ci`.
 BASE ?=
@@ -173,7 +176,7 @@ release-build: venv
 	@# without truth/); research export, quality report and docs into DATA_DIR/releases/<id>/; then publish.
 	$(VENV)/bin/release build --data-dir "$$DATA_DIR" --target $(DBT_TARGET) \
 		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL) \
-		$(if $(KEEP_RELEASES),--keep $(KEEP_RELEASES))
+		--linkage-thresholds $(LINKAGE_THRESHOLDS) $(if $(KEEP_RELEASES),--keep $(KEEP_RELEASES))
 
 releases: venv ## List DATA_DIR's builds and releases (the published one marked *)
 	@$(VENV)/bin/release list --data-dir "$$DATA_DIR"

@@ -21,6 +21,7 @@ from dbt.adapters.duckdb.credentials import DuckDBCredentials
 from dbt.adapters.duckdb.environments import Environment
 
 from conftest import PROJECT_ROOT
+from repeat_offending.project import MEMORY_LIMIT_DEFAULT, memory_limit
 
 SPILLING_QUERY = "select count(*) from (select range % 1000003 as k, random() as r from range(6000000) order by r)"
 
@@ -54,3 +55,20 @@ def test_the_spill_folder_is_set_once_per_connection(tmp_path: Path) -> None:
     # the test can fail: the query did spill, and the same placement as a setting breaks the next cursor
     with pytest.raises(duckdb.Error, match="temporary directory"):
         build_like_dbt({"memory_limit": "64MB", "temp_directory": str(tmp_path / "other")}, {})
+
+
+def test_memory_limit_defaults_agree() -> None:
+    """Every DuckDB database of the build falls back to the one default share of the machine's memory
+    (repeat_offending.project.MEMORY_LIMIT_DEFAULT): the profiles' connections, the linkage model's own database
+    and the tools' connections (memory_limit())."""
+    profiles = yaml.safe_load((PROJECT_ROOT / "profiles.yml").read_text())["repeat_offending"]["outputs"]
+    defaults = {
+        name: output["settings"]["memory_limit"]
+        for name, output in profiles.items()
+        if output.get("type") == "duckdb" and "settings" in output
+    }
+    assert set(defaults) >= {"ci", "local", "prod", "dev", "pr"}
+    assert set(defaults.values()) == {f"{{{{ env_var('DUCKDB_MEMORY_LIMIT', '{MEMORY_LIMIT_DEFAULT}') }}}}"}
+    linkage = (PROJECT_ROOT / "models" / "linkage" / "_linkage__models.yml").read_text()
+    assert f"env_var('LINKAGE_MEMORY_LIMIT', '{MEMORY_LIMIT_DEFAULT}')" in linkage
+    assert memory_limit("NO_SUCH_MEMORY_LIMIT_VARIABLE") == MEMORY_LIMIT_DEFAULT

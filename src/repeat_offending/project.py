@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,19 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The repository root of an editable install (``pip install -e .``), which is how ``make venv`` installs."""
+
+MEMORY_LIMIT_DEFAULT = "25%"
+"""DuckDB's memory limit when DUCKDB_MEMORY_LIMIT (the warehouse's connection, the tools') or LINKAGE_MEMORY_LIMIT
+(the linkage model's own database) is unset: a share of the machine's memory (DuckDB reads a percentage
+against the machine's, or the container's, memory). Two databases live in the dbt process while the linkage
+model runs, so a quarter each keeps the build's peak near a third of the machine: at most 8 GiB on the 24 GiB
+reference machine (README "Performance"). Beyond it DuckDB spills to disk beside the release. profiles.yml
+and models/linkage/_linkage__models.yml hold the same default (pytests/test_duckdb_profile.py checks it)."""
+
+
+def memory_limit(variable: str = "DUCKDB_MEMORY_LIMIT") -> str:
+    """DuckDB's memory limit for a tool's connection: the environment's, else MEMORY_LIMIT_DEFAULT."""
+    return os.environ.get(variable) or MEMORY_LIMIT_DEFAULT
 
 
 def dbt_var(name: str, project_dir: Path = PROJECT_ROOT) -> Any:

@@ -43,6 +43,7 @@ from typing import Any
 
 import duckdb
 
+from repeat_offending.project import memory_limit
 from repeat_offending.release import ledger, methodology
 from repeat_offending.release.layout import Layout, ReleaseError, raw_extract_date, release_id
 from repeat_offending.release.lock import INHERITED_FD, build_lock
@@ -67,6 +68,8 @@ class Options:
     keep: int
     require_precision: float | None = None
     require_recall: float | None = None
+    linkage_thresholds: str = "all"
+    """``all``: linkage quality over the thresholds' curve; ``chosen``: at the build's own threshold only."""
     dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
     tools: Path = field(default_factory=lambda: Path(sys.executable).parent)
     """Where the commands of the tools distribution (``repeat-offending-tools``) are installed: the venv's bin."""
@@ -260,7 +263,9 @@ class Build:
                 "releases_to_keep": self.options.keep,
                 "previous_release": self.previous,
                 "world": world_parameters(self.options.data_dir),
-                "duckdb_memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "80%"),
+                "duckdb_memory_limit": memory_limit(),
+                "linkage_memory_limit": memory_limit("LINKAGE_MEMORY_LIMIT"),
+                "linkage_thresholds": self.options.linkage_thresholds,
                 "linkage_required": {
                     "precision": self.options.require_precision,
                     "recall": self.options.require_recall,
@@ -303,6 +308,7 @@ class Build:
             "--truth",
             o.data_dir / "truth",
             *linkage_requirements,
+            *(["--chosen-threshold-only"] if o.linkage_thresholds == "chosen" else []),
         )
         self.tool(
             "research export",

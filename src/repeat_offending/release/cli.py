@@ -41,6 +41,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--keep", type=int, default=None, help=f"releases kept (default: var {KEEP_VAR})")
     b.add_argument("--require-precision", type=float, default=None)
     b.add_argument("--require-recall", type=float, default=None)
+    b.add_argument(
+        "--linkage-thresholds",
+        choices=("all", "chosen"),
+        default="all",
+        help="linkage quality at every threshold of the curve (default) or at the build's own only: the curve "
+        "clusters the world again at each threshold, half an hour at 10 million people",
+    )
     command("list", "list the builds and releases, the published one marked *")
     p = command("publish", "publish an earlier release that passed its checks (rollback)")
     p.add_argument("release_id")
@@ -108,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                     keep=keep,
                     require_precision=args.require_precision,
                     require_recall=args.require_recall,
+                    linkage_thresholds=args.linkage_thresholds,
                 )
             )
         if args.command == "list":

@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 
 from repeat_offending.dbt_plugins import raw_files, research_pseudonym_key, transliteration
-from repeat_offending.project import PROJECT_ROOT
+from repeat_offending.project import PROJECT_ROOT, memory_limit
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 NOT_REPLAYED = ("seed", "snapshot", "operation", "exposure")
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--output", type=Path, default=None)
-    parser.add_argument("--memory-limit", default=os.environ.get("DUCKDB_MEMORY_LIMIT", "80%"))
+    parser.add_argument("--memory-limit", default=memory_limit())
     args = parser.parse_args(argv)
     data_dir = args.data_dir.resolve()
     folder = (args.output or data_dir / "benchmark" / "dbt-overhead").resolve()

@@ -19,7 +19,7 @@ the Markdown table. Speed and memory targets are judged from these figures (READ
 timed test.
 
 Usage: benchmark-pipeline --people 1000000 --data-dir /tmp/bench-1m [--seed 1] [--memory-limit 4GB]
-       [--linkage-memory-limit 4GB] [--reuse-world] [--output DIR]
+       [--linkage-memory-limit 4GB] [--linkage-thresholds all|chosen] [--reuse-world] [--output DIR]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from typing import Any
 import psutil
 import pyarrow.parquet as pq
 
-from repeat_offending.project import PROJECT_ROOT
+from repeat_offending.project import MEMORY_LIMIT_DEFAULT, PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 SAMPLE_SECONDS = 0.5
@@ -253,10 +253,11 @@ def folder_bytes(folder: Path) -> int:
 
 
 def spill_bytes(data_dir: Path) -> int:
-    """Bytes in DuckDB's spill folders: beside each release file (``releases/<id>.duckdb.tmp``, profiles.yml)
-    and the linkage model's (``releases/<id>/linkage/tmp``, or ``linkage/tmp`` outside a release)."""
+    """Bytes in DuckDB's spill folders: beside each release file (``releases/<id>.duckdb.tmp``, profiles.yml;
+    ``<id>.duckdb.evaluation.tmp`` and ``...-pairs``, the linkage evaluation's) and the linkage model's
+    (``releases/<id>/linkage/tmp``, or ``linkage/tmp`` outside a release)."""
     releases = data_dir / "releases"
-    folders = [*releases.glob("*.duckdb.tmp"), *releases.glob("*/linkage/tmp"), data_dir / "linkage" / "tmp"]
+    folders = [*releases.glob("*.duckdb*.tmp*"), *releases.glob("*/linkage/tmp"), data_dir / "linkage" / "tmp"]
     return sum(folder_bytes(folder) for folder in folders)
 
 
@@ -372,6 +373,7 @@ def markdown(report: Report) -> str:
         f"Pipeline benchmark: {report.people:,} people (seed {report.seed}), {report.raw_rows or 0:,} raw rows; "
         f"{machine['cores']} cores, {machine['memory_gib']:.0f} GiB; DUCKDB_MEMORY_LIMIT "
         f"{report.settings['DUCKDB_MEMORY_LIMIT']}, LINKAGE_MEMORY_LIMIT {report.settings['LINKAGE_MEMORY_LIMIT']}; "
+        f"linkage quality at {report.settings.get('linkage thresholds', 'all')} thresholds; "
         f"started {report.started_at}; release {report.release_id or 'none'} ({report.outcome}).",
         "",
         "| stage | time | peak memory | peak spill | nodes (node time) |",
@@ -408,6 +410,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default=None, help="DUCKDB_MEMORY_LIMIT for the build (default: as set)")
     parser.add_argument("--linkage-memory-limit", default=None, help="LINKAGE_MEMORY_LIMIT (default: as set)")
     parser.add_argument("--reuse-world", action="store_true", help="build the world already in --data-dir")
+    parser.add_argument(
+        "--linkage-thresholds",
+        choices=("all", "chosen"),
+        default="all",
+        help="the release build's linkage quality over the thresholds' curve (default, as make build) or at its own",
+    )
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -429,8 +437,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "platform": platform.platform(),
         },
         settings={
-            "DUCKDB_MEMORY_LIMIT": environment.get("DUCKDB_MEMORY_LIMIT", "80% (default)"),
-            "LINKAGE_MEMORY_LIMIT": environment.get("LINKAGE_MEMORY_LIMIT", "50% (default)"),
+            "DUCKDB_MEMORY_LIMIT": environment.get("DUCKDB_MEMORY_LIMIT") or f"{MEMORY_LIMIT_DEFAULT} (default)",
+            "LINKAGE_MEMORY_LIMIT": environment.get("LINKAGE_MEMORY_LIMIT") or f"{MEMORY_LIMIT_DEFAULT} (default)",
+            "linkage thresholds": args.linkage_thresholds,
         },
     )
     run = Run(data_dir, environment)
@@ -451,7 +460,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     build_started = time.time()
     code = run(
         "release build",
-        [BIN / "release", "build", "--data-dir", data_dir, "--target", "local"],
+        [
+            BIN / "release",
+            "build",
+            "--data-dir",
+            data_dir,
+            "--target",
+            "local",
+            "--linkage-thresholds",
+            args.linkage_thresholds,
+        ],
     )
     ended = time.time()
     report.outcome = "published" if code == 0 else f"failed (exit status {code})"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from repeat_offending.project import dbt_var
+from repeat_offending.project import dbt_var, memory_limit
 from repeat_offending_tools.linkage_quality import THRESHOLDS, evaluate
 
 SCHEMA = "evaluation"
@@ -63,8 +63,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     threshold = float(dbt_var("linkage_match_threshold")) if args.threshold is None else args.threshold
-    con = duckdb.connect(str(args.database))
-    quality = evaluate(con, args.truth, threshold, (threshold,) if args.chosen_threshold_only else THRESHOLDS)
+    # Bounded like the build (DUCKDB_MEMORY_LIMIT), spilling beside the database: the warehouse's connection
+    # into <database>.tmp (DuckDB's own default), the evaluation's into <database>.evaluation.tmp(-pairs).
+    limit = memory_limit()
+    con = duckdb.connect(str(args.database), config={"memory_limit": limit})
+    quality = evaluate(
+        con,
+        args.truth,
+        threshold,
+        (threshold,) if args.chosen_threshold_only else THRESHOLDS,
+        config={"memory_limit": limit, "temp_directory": f"{args.database}.evaluation.tmp"},
+    )
     con.register("quality", quality)
     con.execute(f"create schema if not exists {SCHEMA}")
     con.execute(f"create or replace table {TABLE} as select * from quality")
