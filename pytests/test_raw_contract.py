@@ -180,7 +180,7 @@ def test_blocking_defects_stop_the_build_before_staging(broken: BrokenBuild) -> 
     assert f"The raw extract breaks its contract ({len(BLOCKING)} blocking findings;" in result.output
     findings = result.query("select source_table from audit.raw_contract where severity = 'error'")
     assert sorted(row[0] for row in findings) == sorted(BLOCKING), "one finding per defect, and no other"
-    assert warehouse_relations(result, "staging_checks") == [], "no validation view may be built"
+    assert warehouse_relations(result, "staging_checks") == [], "no validation table may be built"
     assert warehouse_relations(result, "stg_%") == [], "no staged table may be built"
     assert broken.unchanged, "the build changed the raw files"
     leaked = identifying_values_in(result.output, broken.identifying)

@@ -1,7 +1,7 @@
 {#-
     The identifying columns every system's person table stages the same way (documented in
     _staging__macros.yml). Each system's own columns (date formats, sex and ethnicity codes) stay in its
-    validation view; these macros hold the rules the four person tables share, once.
+    validation table; these macros hold the rules the four person tables share, once.
 -#}
 
 {% macro pnc_id_columns(column) -%}

@@ -1,5 +1,5 @@
 {#-
-    Building blocks of the staging layer's validation views (models/staging/*/staging_checks__*.sql).
+    Building blocks of the staging layer's validation tables (models/staging/*/staging_checks__*.sql).
     Documented in _staging__macros.yml.
 -#}
 

@@ -1,5 +1,5 @@
 {#-
-    Per raw table: rows in the raw extract, rows staged and rows quarantined. The validation views
+    Per raw table: rows in the raw extract, rows staged and rows quarantined. The validation tables
     are one row per raw row (no filtering), so their count is the raw count.
 -#}
 

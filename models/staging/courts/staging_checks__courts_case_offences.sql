@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('courts', 'case_offences') %}
@@ -53,7 +52,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ clean_code('case_offence_id') }} as case_offence_id,
         {{ clean_code('case_id') }} as case_id,
@@ -125,7 +123,6 @@ final as (
         coalesce(verdict = 'guilty', false) as is_convicted,
         last_updated_at,
         extracted_at,
-        raw_row,
         exact_duplicate_number,
         key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

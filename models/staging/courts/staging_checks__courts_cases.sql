@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('courts', 'cases') %}
@@ -37,7 +36,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ clean_code('case_id') }} as case_id,
         {{ clean_code('court_code') }} as court_code,
@@ -75,7 +73,6 @@ final as (
         case_completed_date,
         last_updated_at,
         extracted_at,
-        raw_row,
         exact_duplicate_number,
         key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

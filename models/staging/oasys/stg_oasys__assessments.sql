@@ -1,6 +1,6 @@
-{#- The staged rows of the validation view, with the names standardised for linkage (here, in a
+{#- The staged rows of the validation table, with the names standardised for linkage (here, in a
     table, because standardise_name may call a function only dbt's connections have). An assessment
-    dated before the date of birth is quarantined (date_order) by the validation view. Documented in
+    dated before the date of birth is quarantined (date_order) by the validation table. Documented in
     the folder's YAML. -#}
 
 with

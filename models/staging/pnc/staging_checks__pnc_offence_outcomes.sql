@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('pnc', 'offence_outcomes') %}
@@ -58,7 +57,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ is_blank('offence_record_id') }} as is_missing_key,
         {{ clean_code('offence_record_id') }} as offence_record_id,
@@ -138,7 +136,6 @@ final as (
         recorded_date,
         last_updated_at,
         extracted_at,
-        raw_row,
         exact_duplicate_number,
         key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

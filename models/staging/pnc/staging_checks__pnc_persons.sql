@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('pnc', 'persons') %}
@@ -38,7 +37,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ pnc_id_columns('pnc_id') }},
         {{ clean_text('surname') }} as surname,
@@ -94,7 +92,6 @@ final as (
         versions.created_date,
         versions.last_updated_at,
         versions.extracted_at,
-        versions.raw_row,
         versions.exact_duplicate_number,
         versions.key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

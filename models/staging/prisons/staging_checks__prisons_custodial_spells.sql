@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('prisons', 'custodial_spells') %}
@@ -58,7 +57,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ clean_code('spell_id') }} as spell_id,
         {{ clean_code('prison_number') }} as prison_number,
@@ -113,7 +111,6 @@ final as (
         coalesce(reception_reason = 'REMAND' and sentence_date is null, false) as is_remand_only,
         last_updated_at,
         extracted_at,
-        raw_row,
         exact_duplicate_number,
         key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

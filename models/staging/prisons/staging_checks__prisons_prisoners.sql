@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('prisons', 'prisoners') %}
@@ -30,7 +29,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ clean_code('prison_number') }} as prison_number,
         {{ pnc_id_columns('pnc_id') }},
@@ -80,7 +78,6 @@ final as (
         {{ postcode_columns('versions') }},
         versions.last_updated_at,
         versions.extracted_at,
-        versions.raw_row,
         versions.exact_duplicate_number,
         versions.key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

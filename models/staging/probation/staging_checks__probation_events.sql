@@ -1,4 +1,3 @@
-{{ config(materialized=long_view_materialization()) }}
 -- depends_on: {{ ref('audit__raw_contract') }}
 
 {%- set raw_columns = source_column_names('probation', 'events') %}
@@ -47,7 +46,6 @@ cleaned as (
 
     select
         file_row_number as source_row_number,
-        {{ raw_row_json(raw_columns) }} as raw_row,
         invalid_encoding_column,
         {{ clean_code('event_id') }} as event_id,
         {{ clean_code('crn') }} as crn,
@@ -97,7 +95,6 @@ final as (
         main_offence_code,
         last_updated_at,
         extracted_at,
-        raw_row,
         exact_duplicate_number,
         key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,

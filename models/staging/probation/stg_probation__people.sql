@@ -1,4 +1,4 @@
-{#- The staged rows of the validation view, with the names standardised for linkage (here, in a
+{#- The staged rows of the validation table, with the names standardised for linkage (here, in a
     table, because standardise_name may call a function only dbt's connections have) and the
     date-of-birth chronology check against the same system's records of the person. Documented in
     the folder's YAML. -#}

@@ -193,7 +193,7 @@ def evaluate(
     config = config or {}
     links = warehouse.sql(
         "select source_system, source_table, source_record_id, person_id from linked.person_links"
-    ).fetch_record_batch()
+    ).to_arrow_reader()
     parts = []
     _evaluated(con, links, truth_dir)
     for scope, expression in (
