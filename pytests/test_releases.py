@@ -16,6 +16,7 @@ import duckdb
 from releases import SECOND_AS_OF, Scenario, digest
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
+from repeat_offending_tools.linkage_quality import THRESHOLDS
 
 
 def test_a_killed_build_publishes_nothing_and_leaves_the_last_release_intact(release_scenario: Scenario) -> None:
@@ -115,6 +116,27 @@ def test_the_release_table_docs_report_and_export_name_the_release(release_scena
     manifest = json.loads((folder / "target" / "manifest.json").read_text())
     description = manifest["nodes"]["model.repeat_offending.audit__release"]["description"]
     assert f"describes release `{release_scenario.second}`" in description
+
+
+def test_linkage_quality_covers_the_curve_unless_the_build_asks_for_its_own_threshold_only(
+    release_scenario: Scenario,
+) -> None:
+    """The first release was built with LINKAGE_THRESHOLDS=chosen, the second with the default (all)."""
+    layout = Layout(release_scenario.data_dir)
+    measured = {}
+    for release in (release_scenario.first, release_scenario.second):
+        with duckdb.connect(str(layout.database(release)), read_only=True) as con:
+            thresholds = con.execute(
+                "select match_threshold, bool_or(is_chosen_threshold) from evaluation.linkage_quality "
+                "where scope = 'overall' group by all order by 1"
+            ).fetchall()
+            parameters = json.loads(
+                con.execute("select parameters from audit.release where release_id = ?", [release]).fetchall()[0][0]
+            )
+        measured[release] = (thresholds, parameters["linkage_thresholds"])
+    first, second = measured[release_scenario.first], measured[release_scenario.second]
+    assert first[1] == "chosen" and len(first[0]) == 1 and first[0][0][1]
+    assert second[1] == "all" and len(second[0]) == len(THRESHOLDS) and sum(chosen for _, chosen in second[0]) == 1
 
 
 def test_person_ids_carry_over_from_the_published_release(release_scenario: Scenario) -> None:
