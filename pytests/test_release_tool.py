@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from repeat_offending.release import ledger
+from repeat_offending.release.build import mark_abandoned
 from repeat_offending.release.layout import RELEASE_ID_PATTERN, Layout, ReleaseError, raw_extract_date, release_id
 from repeat_offending.release.lock import build_lock
 from repeat_offending.release.publish import prune, publish, rollback
@@ -197,6 +198,20 @@ def test_a_failed_build_is_kept_for_inspection_until_the_next_one(layout: Layout
     later = _fake_release(layout, "2025-03-01_20260301T000000Z", outcome="failed")
     assert prune(layout, keep=1, keep_also=later) == [failed]
     assert layout.database(kept).exists()
+
+
+def test_a_killed_build_loses_its_spill_at_once_and_keeps_the_rest_until_pruned(layout: Layout) -> None:
+    killed = _fake_release(layout, "2025-02-01_20260201T000000Z", outcome=None)
+    finished = _fake_release(layout, "2025-01-01_20260101T000000Z")
+    for release in (killed, finished):
+        for folder in layout.spill_folders(release):
+            folder.mkdir(parents=True)
+            (folder / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"spilled pages")
+    assert mark_abandoned(layout) == [killed]
+    assert not any(folder.exists() for folder in layout.spill_folders(killed))
+    assert layout.database(killed).exists() and (layout.folder(killed) / "target").is_dir()
+    assert all(folder.exists() for folder in layout.spill_folders(finished)), "a finished build's are not touched"
+    assert prune(layout, keep=1) == [killed] and not layout.database(killed).exists()
 
 
 def test_the_ledger_skips_a_line_cut_short_and_the_last_outcome_wins(layout: Layout) -> None:

@@ -54,6 +54,16 @@ class Layout:
         export), ``reports/`` (the data-quality report)."""
         return self.releases / release_id
 
+    def spill_folders(self, release_id: str) -> list[Path]:
+        """Where the build's DuckDB databases spill: the release file's (``<id>.duckdb.tmp``, profiles.yml), the
+        linkage evaluation's (``<id>.duckdb.evaluation.tmp`` and ``-pairs``) and the linkage model's
+        (``<id>/linkage/tmp``). DuckDB empties them when a database closes; a killed build leaves them full."""
+        database = self.database(release_id)
+        return [
+            database.with_name(database.name + suffix)
+            for suffix in (".tmp", ".evaluation.tmp", ".evaluation.tmp-pairs")
+        ] + [self.folder(release_id) / "linkage" / "tmp"]
+
     def latest_build(self) -> str | None:
         """The id of the build that started last (published or not), from the ledger."""
         from repeat_offending.release.ledger import builds

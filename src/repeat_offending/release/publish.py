@@ -50,7 +50,7 @@ def _remove(layout: Layout, release_id: str) -> None:
     database = layout.database(release_id)
     for path in (database, database.with_name(database.name + ".wal")):
         path.unlink(missing_ok=True)
-    for folder in (database.with_name(database.name + ".tmp"), layout.folder(release_id)):
+    for folder in (*layout.spill_folders(release_id), layout.folder(release_id)):
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -43,6 +43,7 @@ import psutil
 import pyarrow.parquet as pq
 
 from repeat_offending.project import MEMORY_LIMIT_DEFAULT, PROJECT_ROOT
+from repeat_offending.release.layout import Layout
 
 BIN = Path(sys.executable).parent
 SAMPLE_SECONDS = 0.5
@@ -253,11 +254,12 @@ def folder_bytes(folder: Path) -> int:
 
 
 def spill_bytes(data_dir: Path) -> int:
-    """Bytes in DuckDB's spill folders: beside each release file (``releases/<id>.duckdb.tmp``, profiles.yml;
-    ``<id>.duckdb.evaluation.tmp`` and ``...-pairs``, the linkage evaluation's) and the linkage model's
-    (``releases/<id>/linkage/tmp``, or ``linkage/tmp`` outside a release)."""
-    releases = data_dir / "releases"
-    folders = [*releases.glob("*.duckdb*.tmp*"), *releases.glob("*/linkage/tmp"), data_dir / "linkage" / "tmp"]
+    """Bytes in DuckDB's spill folders: every release's (``Layout.spill_folders``: the release file's, the linkage
+    evaluation's and the linkage model's) and the linkage model's outside a release (``linkage/tmp``)."""
+    layout = Layout(data_dir)
+    releases = [path.name.removesuffix(".duckdb") for path in layout.releases.glob("*.duckdb")]
+    folders = [folder for release in releases for folder in layout.spill_folders(release)]
+    folders.append(data_dir / "linkage" / "tmp")
     return sum(folder_bytes(folder) for folder in folders)
 
 
