@@ -59,9 +59,11 @@
 
 {% macro exact_duplicate_number(columns) -%}
     {#- Ordered by the raw file's own row number: a window may not read an alias of the same select
-        (source_row_number) on every engine (Spark). -#}
+        (source_row_number) on every engine (Spark). The partition leads with a hash of the columns (`hash`
+        on DuckDB and Spark): the same partitions, sorted mostly on one number instead of every text column
+        (the window on 1.2 million OASys rows took 7.4 s instead of 16.6 s). -#}
     row_number() over (
-        partition by {{ columns | join(', ') }}
+        partition by hash({{ columns | join(', ') }}), {{ columns | join(', ') }}
         order by file_row_number
     )
 {%- endmacro %}
