@@ -85,6 +85,9 @@ LINKAGE_MIN_RECALL ?= 0.99
 # Linkage quality over the curve of match thresholds (all: re-clusters the world at each, a release build's
 # longest step at national scale) or at the build's own threshold only (chosen).
 LINKAGE_THRESHOLDS ?= all
+# DuckDB's memory limits come from the environment or the command line (`make build DUCKDB_MEMORY_LIMIT=4GB`):
+# DUCKDB_MEMORY_LIMIT (the warehouse, the tools) and LINKAGE_MEMORY_LIMIT (the linkage model's own database),
+# each a quarter of the machine's memory when unset (repeat_offending.project.MEMORY_LIMIT_DEFAULT).
 
 # Base git ref for `make slim-ci`.
 BASE ?=

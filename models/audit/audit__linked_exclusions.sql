@@ -1,6 +1,6 @@
 {#-
     Every staged record left out of a linked event table, with the reason: the rows of the
-    linked_checks views with an exclusion reason. Nothing is dropped silently: for every linked
+    linked_checks tables with an exclusion reason. Nothing is dropped silently: for every linked
     event table, its rows plus its rows here are the staged records it is built from
     (tests/linked/).
 -#}

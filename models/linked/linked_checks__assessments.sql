@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#-
     Every offender assessment with its person (an assessment is a person record itself, linked
     through its own assessment id) and its number of significant needs: `exclusion_reason` is null

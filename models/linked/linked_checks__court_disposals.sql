@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#-
     Every sentenced court case offence (convicted, with a sentence date and a disposal) with its
     case, its person (through the defendant) and its offence and disposal classification:

@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#-
     Every release from custody that ends time served for a custodial sentence or a recall (staged
     `is_sentenced_release`: conditional release, end of sentence, end of recall; never a death, a

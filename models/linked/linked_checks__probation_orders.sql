@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#-
     Every probation event with its person through the case reference number: `exclusion_reason` is
     null for the rows of linked.probation_orders and `no_linked_person` for those left out.

@@ -1,5 +1,3 @@
-{{ config(materialized='view') }}
-
 {#-
     Every proven offence of the PNC (outcome a conviction or a caution, with an outcome date) with
     its person and the checks of docs/methodology.md section 1: one row per staged offence outcome
