@@ -169,3 +169,24 @@
     {{ return(staged_tables_pnc() + staged_tables_courts() + staged_tables_prisons()
               + staged_tables_probation() + staged_tables_oasys()) }}
 {%- endmacro %}
+
+
+{% macro quarantined_raw_rows(system) -%}
+    {#- The raw row, as it landed, of every row the validation tables of `system` quarantine: read again from
+        each raw table for those rows alone (a semi-join on the file's row number), as a JSON text. -#}
+    {%- for source_system, table in staged_source_tables() if source_system == system %}
+    select
+        '{{ system }}.{{ table }}' as source_table,
+        file_row_number as source_row_number,
+        {{ raw_row_json(source_column_names(system, table)) }} as raw_row
+    from {{ source(system, table) }}
+    where file_row_number in (
+        select checks.source_row_number
+        from {{ ref('staging_checks__' ~ system ~ '_' ~ table) }} as checks
+        where checks.quarantine_reason is not null
+    )
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
