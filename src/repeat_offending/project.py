@@ -19,8 +19,9 @@ MEMORY_LIMIT_DEFAULT = "25%"
 """DuckDB's memory limit when DUCKDB_MEMORY_LIMIT (the warehouse's connection, the tools') or LINKAGE_MEMORY_LIMIT
 (the linkage model's own database) is unset: a share of the machine's memory (DuckDB reads a percentage
 against the machine's, or the container's, memory). Two databases live in the dbt process while the linkage
-model runs, so a quarter each keeps the build's peak near a third of the machine: at most 8 GiB on the 24 GiB
-reference machine (README "Performance"). Beyond it DuckDB spills to disk beside the release. profiles.yml
+model runs, so a quarter each aims at a peak of a third of the machine, 8 GiB on the 24 GiB reference machine:
+6.8 GiB for the 1M-person build; not yet at 10 million people, where Python's share (clustering) comes on top
+(README "Performance"). Beyond it DuckDB spills to disk beside the release. profiles.yml
 and models/linkage/_linkage__models.yml hold the same default (pytests/test_duckdb_profile.py checks it)."""
 
 
