@@ -7,15 +7,9 @@
 
 with
 
-offence_outcomes as (
+proven as (
 
-    select * from {{ ref('stg_pnc__offence_outcomes') }}
-
-),
-
-outcome_types as (
-
-    select * from {{ ref('reference__outcome_types') }}
+    select * from {{ ref('linked_checks__proven_outcomes') }}
 
 ),
 
@@ -50,25 +44,6 @@ pnc_person_links as (
         person_id
     from person_links
     where source_table = 'pnc.persons'
-
-),
-
-proven as (
-
-    select
-        offence_outcomes.offence_record_id,
-        offence_outcomes.pnc_id,
-        offence_outcomes.offence_code,
-        offence_outcomes.offence_date,
-        offence_outcomes.outcome_date as proven_date,
-        offence_outcomes.outcome_code,
-        outcome_types.outcome_category as outcome_type,
-        offence_outcomes.disposal_code,
-        offence_outcomes.sentence_length_days,
-        offence_outcomes.court_code
-    from offence_outcomes
-    inner join outcome_types on offence_outcomes.outcome_code = outcome_types.outcome_code
-    where outcome_types.is_proven and offence_outcomes.outcome_date is not null
 
 ),
 
