@@ -85,6 +85,9 @@ LINKAGE_MIN_RECALL ?= 0.99
 # Linkage quality over the curve of match thresholds (all: re-clusters the world at each, a release build's
 # longest step at national scale) or at the build's own threshold only (chosen).
 LINKAGE_THRESHOLDS ?= all
+# The linkage model: estimated on each extract (estimate) or the previous release's reused (previous), so that a
+# lineage of releases keeps one model (docs/methodology.md section 10).
+LINKAGE_MODEL ?= estimate
 # DuckDB's memory limits come from the environment or the command line (`make build DUCKDB_MEMORY_LIMIT=4GB`):
 # DUCKDB_MEMORY_LIMIT (the warehouse, the tools) and LINKAGE_MEMORY_LIMIT (the linkage model's own database),
 # each a quarter of the machine's memory when unset (repeat_offending.project.MEMORY_LIMIT_DEFAULT).
@@ -108,7 +111,7 @@ TEST_SWEEP_PEOPLE ?= 2000-4000
 WORLD_ARGS = --people $(PEOPLE) --seed $(SEED) --first-year $(FIRST_YEAR) --end-year $(END_YEAR) \
 	--as-of $(AS_OF) --noise-rate $(NOISE_RATE) --bad-row-rate $(BAD_ROW_RATE)
 
-.PHONY: help venv system-deps generate data build release-build releases publish dev parse rules evaluate-project \
+.PHONY: help venv system-deps generate data build release-build refresh releases publish dev parse rules evaluate-project \
 	lint pytest pytest-world static-checks test test-world test-sweep sweep docs docs-serve slim-ci clean benchmark benchmark-dbt-overhead
 
 help: ## List the targets
@@ -174,12 +177,17 @@ build: venv ## Build a new release of DATA_DIR's world or extract; publish it as
 	@mkdir -p "$$DATA_DIR"
 	@$(VENV)/bin/release lock --data-dir "$$DATA_DIR" -- $(MAKE) data release-build
 
+refresh: venv ## Build the next release from the published one, rebuilding only what changed (a new month's extract in DATA_DIR/raw)
+	@# The new release starts as a copy of the published one (which is never modified) and scores with its
+	@# linkage model; the result equals a full build with LINKAGE_MODEL=previous (docs/methodology.md section 10).
+	@$(VENV)/bin/release lock --data-dir "$$DATA_DIR" -- $(MAKE) release-build LINKAGE_MODEL=previous RELEASE_ARGS=--refresh
+
 release-build: venv
 	@# seed, build and test into DATA_DIR/releases/<id>.duckdb; linkage quality against the truth (skipped
 	@# without truth/); research export, quality report and docs into DATA_DIR/releases/<id>/; then publish.
 	$(VENV)/bin/release build --data-dir "$$DATA_DIR" --target $(DBT_TARGET) \
 		--require-precision $(LINKAGE_MIN_PRECISION) --require-recall $(LINKAGE_MIN_RECALL) \
-		--linkage-thresholds $(LINKAGE_THRESHOLDS) $(if $(KEEP_RELEASES),--keep $(KEEP_RELEASES))
+		--linkage-thresholds $(LINKAGE_THRESHOLDS) --linkage-model $(LINKAGE_MODEL) $(RELEASE_ARGS) $(if $(KEEP_RELEASES),--keep $(KEEP_RELEASES))
 
 releases: venv ## List DATA_DIR's builds and releases (the published one marked *)
 	@$(VENV)/bin/release list --data-dir "$$DATA_DIR"

@@ -8,8 +8,9 @@ five partial or whole builds of a 3,000-person world).
    (SIGKILL to the whole process group) at three points: during `dbt seed`, in the middle of `dbt build`, and
    after every check passed, while the docs are generated (just before publication). After each, release 1
    is checked: still published, byte for byte, readable, and the build lock free;
-3. the fourth build of the second extract runs while an analyst's session stays open on the warehouse and
-   another process opens it read-only and queries it in a loop, and while a second `make build` is started.
+3. the fourth build of the second extract, with the first release's linkage model (LINKAGE_MODEL=previous),
+   runs while an analyst's session stays open on the warehouse and another process opens it read-only and
+   queries it in a loop, and while a second `make build` is started.
 
 Only the fourth build of the second extract (release 2, whose checks and person ids the tests read) runs the
 data tests; the first release and the killed builds leave them out (extracts.WITHOUT_TESTS). No build runs the
@@ -178,6 +179,22 @@ def _check_after_kill(layout: Layout, first: str, first_digest: str) -> dict[str
     }
 
 
+def run_make(target: str, data_dir: Path, output: Path, *make_variables: str, data_tests: bool = False) -> None:
+    """`make <target>` on a DATA_DIR of the scenario (or a copy of it) with the scenario's environment (the
+    test pseudonym key); fails the test with the end of the output when make fails."""
+    with output.open("wb") as log:
+        completed = subprocess.run(
+            ["make", target, f"DATA_DIR={data_dir}", "DBT_TARGET=ci", *make_variables],
+            cwd=PROJECT_ROOT,
+            env=_environment(data_tests),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=1200,
+            check=False,
+        )
+    assert completed.returncode == 0, _read(output)[-5000:]
+
+
 def _build(data_dir: Path, output: Path, make_variables: tuple[str, ...] = ()) -> None:
     process = _start_build(data_dir, output, make_variables=make_variables)
     assert process.wait(timeout=1200) == 0, _read(output)[-5000:]
@@ -226,7 +243,8 @@ def run_scenario(root: Path) -> Scenario:
     session = duckdb.connect(str(layout.published_link), read_only=True)  # an analyst's session, left open
     output = root / "build_2.log"
     known = {build.release_id for build in ledger.builds(layout.ledger)}
-    process = _start_build(data_dir, output, data_tests=True)
+    # The release the tests read scores with the first release's linkage model (LINKAGE_MODEL=previous).
+    process = _start_build(data_dir, output, data_tests=True, make_variables=("LINKAGE_MODEL=previous",))
     _wait_for(lambda: _new_build(layout, known) is not None, process)
     started = time.monotonic()
     second_attempt = make_build(data_dir, timeout=120)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from releases import SECOND_AS_OF, Scenario, digest
+from repeat_offending.linkage.saved_model import ESTIMATED_IN, MODEL_FILE, term_frequency_file
 from repeat_offending.release import ledger
 from repeat_offending.release.layout import Layout
 from repeat_offending_tools.linkage_quality import THRESHOLDS
@@ -160,3 +161,27 @@ def test_person_ids_carry_over_from_the_published_release(release_scenario: Scen
     assert retired == explained
     assert kept > 0.9 * unchanged
     assert history_release == 0, "the first release had no previous release, so no history of its own"
+
+
+def test_the_second_release_scores_with_the_first_releases_linkage_model(release_scenario: Scenario) -> None:
+    """The first release estimated its model (the default); the second, built with LINKAGE_MODEL=previous,
+    scored with that model and saved it unchanged, still naming the release that estimated it."""
+    layout = Layout(release_scenario.data_dir)
+    first, second = release_scenario.first, release_scenario.second
+    saved = {release: json.loads((layout.folder(release) / MODEL_FILE).read_text()) for release in (first, second)}
+    assert saved[first][ESTIMATED_IN] == first
+    assert saved[second] == saved[first]
+    assert 0 < saved[first]["probability_two_random_records_match"] < 1
+    for name in ("forename", "surname"):  # the term-frequency lookups too (the second extract has more names)
+        lookups = [term_frequency_file(layout.folder(release), name) for release in (first, second)]
+        with duckdb.connect() as con:
+            rows = [con.execute(f"select * from read_parquet('{path}') order by 1").fetchall() for path in lookups]
+        assert len(rows[0]) > 100 and rows[1] == rows[0]
+    parameters = {}
+    for release in (first, second):
+        with duckdb.connect(str(layout.database(release)), read_only=True) as con:
+            parameters[release] = json.loads(
+                con.execute("select parameters from audit.release where release_id = ?", [release]).fetchall()[0][0]
+            )
+    assert parameters[first]["linkage_model"] == "estimate"
+    assert parameters[second]["linkage_model"] == "previous"

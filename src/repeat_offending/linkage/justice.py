@@ -19,27 +19,30 @@ This module does the rest:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
+from repeat_offending.project import dbt_var
+
 from .clusters import connected
-from .model import ModelOptions, PersonColumns, load_trained, predict_table, train
+from .model import (
+    ModelOptions,
+    PersonColumns,
+    load_trained,
+    predict_table,
+    predict_touching_tables,
+    term_frequency_columns,
+    term_frequency_sql,
+    train,
+)
 from .person_ids import PERSON_IDS_TABLE, assign_person_ids, plain_person_id_sql
 
-PROFILE_COLUMNS = (
-    "forename",
-    "forename_canonical",
-    "middle_name",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "pnc_id_trusted",
-)
+PROFILE_COLUMNS: tuple[str, ...] = tuple(dbt_var("linkage_profile_columns"))  # the identity details of a profile
 JUSTICE_COLUMNS = PersonColumns(
     unique_id="profile_id",
     forename="forename",
@@ -69,14 +72,27 @@ def score_probabilistic(
     memory_limit: str | None = None,
     temp_directory: str | None = None,
     trained: dict | None = None,
+    term_frequencies: Mapping[str, Path] | None = None,
+    save_term_frequencies: Mapping[str, Path] | None = None,
+    changed_records: pa.Table | None = None,
 ) -> ScoredLinks:
     """Identical-details links and the model's scored links between profiles (mapped to one representative
     record per profile). ``records`` has record_id and the identity columns of PROFILE_COLUMNS. The model
     is trained on them unless ``trained`` (a saved model, ``ScoredLinks.model_json``) gives its parameters.
+    The names' term-frequency lookups are computed over the profiles unless ``term_frequencies`` gives them
+    (column -> Parquet file of a saved model); ``save_term_frequencies`` (column -> file) saves those used.
+
+    With ``changed_records`` (a table of record_id: the records of the profiles whose records changed since
+    the links were last scored, with the same saved model and lookups) only the links of those profiles are
+    made: the identical-details links of their records, and the scored links of every pair with at least
+    one of them (``model.predict_touching_tables``). Every other link is as it was, since a pair's score
+    depends on the two profiles, the model and the lookups only (a refresh: docs/methodology.md section 10).
 
     The work happens in a private DuckDB database bounded by ``memory_limit`` that spills to
     ``temp_directory``; the links are streamed out, so at national scale (40 million records) nothing of
     that size is held in Python. ``repeat_offending.linkage.spark_linkage`` does the same on Spark."""
+    if changed_records is not None and (trained is None or term_frequencies is None):
+        raise ValueError("scoring the changed records only needs a saved model and its term frequencies")
     config: dict[str, str | int] = {"threads": threads}
     if memory_limit:
         config["memory_limit"] = memory_limit
@@ -98,24 +114,57 @@ def score_probabilistic(
         from record_profiles group by profile_id
     """)
     con.execute(f"create view profile_identities as select profile_id, {columns} from profiles")
+    lookups = {}
+    for column in term_frequency_columns(JUSTICE_COLUMNS):
+        lookups[column] = f"term_frequency_lookup_{column}"
+        if term_frequencies is None:
+            looked_up = term_frequency_sql(column, "profile_identities")
+        else:
+            looked_up = f'select "{column}", "tf_{column}" from read_parquet({_quoted(term_frequencies[column])})'
+        con.execute(f"create table {lookups[column]} as {looked_up}")
+        if save_term_frequencies is not None:
+            save_term_frequencies[column].parent.mkdir(parents=True, exist_ok=True)
+            con.execute(f"copy {lookups[column]} to {_quoted(save_term_frequencies[column])} (format parquet)")
     if trained is None:
         model = train("profile_identities", JUSTICE_COLUMNS, options, threads=threads, con=con)
     else:
         model = load_trained("profile_identities", JUSTICE_COLUMNS, trained, options, threads=threads, con=con)
-    predictions = predict_table(model, options)
+    model.use_term_frequencies(lookups)
     uid = JUSTICE_COLUMNS.unique_id
+    if changed_records is None:
+        predictions = predict_table(model, options)
+        pairs = f"select {uid}_l as profile_l, {uid}_r as profile_r, match_probability from {predictions}"
+        identical = "profiles"
+    else:
+        con.register("changed_in", changed_records)
+        con.execute("""
+            create table changed_profiles as
+            select distinct profile_id from record_profiles semi join changed_in using (record_id)
+        """)
+        con.unregister("changed_in")
+        for name, how in (("changed_identities", "semi"), ("unchanged_identities", "anti")):
+            selected = f"select * from profile_identities {how} join changed_profiles using ({uid})"
+            con.execute(f"create view {name} as {selected}")
+        within, between = predict_touching_tables(model, "changed_identities", "unchanged_identities", options)
+        # The full scoring's pairs have the smaller profile id on the left (Splink's dedupe order).
+        pairs = " union all ".join(
+            f"select least({uid}_l, {uid}_r) as profile_l, greatest({uid}_l, {uid}_r) as profile_r, match_probability "
+            f"from {table}"
+            for table in (within, between)
+        )
+        identical = "profiles semi join changed_profiles using (profile_id)"
     edges = con.sql(f"""
         select pl.representative_id as record_id_l, pr.representative_id as record_id_r,
                e.match_probability, 'probabilistic' as link_method
-        from {predictions} as e
-        inner join profiles as pl on e.{uid}_l = pl.profile_id
-        inner join profiles as pr on e.{uid}_r = pr.profile_id
+        from ({pairs}) as e
+        inner join profiles as pl on e.profile_l = pl.profile_id
+        inner join profiles as pr on e.profile_r = pr.profile_id
         union all
         select p.representative_id, rp.record_id, 1.0, 'identical_details'
-        from record_profiles as rp inner join profiles as p using (profile_id)
+        from record_profiles as rp inner join (select * from {identical}) as p using (profile_id)
         where rp.record_id != p.representative_id
         order by 1, 2
-    """).fetch_record_batch()
+    """).to_arrow_reader()
 
     def batches() -> Iterator[pa.RecordBatch]:
         try:
@@ -124,6 +173,11 @@ def score_probabilistic(
             con.close()
 
     return ScoredLinks(edges=pa.RecordBatchReader.from_batches(edges.schema, batches()), model_json=model.parameters())
+
+
+def _quoted(path: Path) -> str:
+    """``path`` as a SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 class _Clusters:

@@ -67,8 +67,9 @@ class ModelOptions:
 
 
 def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
-    name = cols.forename
-    levels: list = [cll.NullLevel(name), cll.ExactMatchLevel(name).configure(tf_adjustment_column=name)]
+    name, with_frequencies = cols.forename, cols.forename in term_frequency_columns(cols)
+    exact = cll.ExactMatchLevel(name)
+    levels: list = [cll.NullLevel(name), exact.configure(tf_adjustment_column=name) if with_frequencies else exact]
     if cols.forename_canonical:
         levels.append(
             cll.ExactMatchLevel(cols.forename_canonical).configure(label_for_charts="Same formal name (nickname)")
@@ -90,14 +91,32 @@ def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
     return cl.CustomComparison(output_column_name=name, comparison_levels=levels, comparison_description="Forename")
 
 
+def term_frequency_columns(cols: PersonColumns) -> tuple[str, ...]:
+    """The columns whose exact-match levels are adjusted by term frequency (a common forename or surname is
+    weaker evidence than a rare one)."""
+    return (cols.forename, cols.surname)
+
+
+def term_frequency_sql(column: str, table: str) -> str:
+    """The term-frequency lookup of ``column`` over ``table`` as Splink computes it (each value's share of
+    the non-null values), with Splink's column names: ``<column>``, ``tf_<column>``."""
+    return f"""
+        select "{column}", cast(count(*) as double) / (select count("{column}") from {table}) as "tf_{column}"
+        from {table}
+        where "{column}" is not null
+        group by "{column}"
+    """
+
+
 def _surname_comparison(cols: PersonColumns) -> ComparisonCreator:
-    name = cols.surname
+    name, with_frequencies = cols.surname, cols.surname in term_frequency_columns(cols)
+    exact = cll.ExactMatchLevel(name)
     return cl.CustomComparison(
         output_column_name=name,
         comparison_description="Surname",
         comparison_levels=[
             cll.NullLevel(name),
-            cll.ExactMatchLevel(name).configure(tf_adjustment_column=name),
+            exact.configure(tf_adjustment_column=name) if with_frequencies else exact,
             cll.ColumnsReversedLevel(cols.forename, name, symmetrical=True).configure(
                 label_for_charts="Forename and surname swapped"
             ),
@@ -186,9 +205,17 @@ class TrainedModel:
     linker: Linker
     con: duckdb.DuckDBPyConnection | None  # the DuckDB database Splink works in (None on another engine)
     unique_id: str
+    db_api: DatabaseAPISubClass
 
     def parameters(self) -> dict:
         return self.linker.misc.save_model_to_json(out_path=None, overwrite=True)
+
+    def use_term_frequencies(self, tables: dict[str, str]) -> None:
+        """Score with these term-frequency lookups (column -> a table of the model's database with the
+        columns of ``term_frequency_sql``) instead of lookups Splink computes from the records."""
+        for column, table in tables.items():
+            frame = self.db_api.register(table, table_name=f"term_frequencies_{column}")
+            self.linker.table_management.register_term_frequency_lookup(frame, column)
 
 
 def _engine(
@@ -234,7 +261,7 @@ def train(
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on(f, s), estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
     )
-    return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id)
+    return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id, db_api=db_api)
 
 
 def with_trained_parameters(settings_dict: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:
@@ -278,7 +305,7 @@ def load_trained(
     frame = db_api.register(records, dataset_display_name="records")
     structure = settings(cols, options).create_settings_dict(db_api.sql_dialect.sql_dialect_str)
     linker = Linker(frame, with_trained_parameters(structure, trained), log_level=logging.WARNING)
-    return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id)
+    return TrainedModel(linker=linker, con=con, unique_id=cols.unique_id, db_api=db_api)
 
 
 def predict_table(model: TrainedModel, options: ModelOptions | None = None) -> str:
@@ -290,6 +317,34 @@ def predict_table(model: TrainedModel, options: ModelOptions | None = None) -> s
         threshold_match_probability=options.min_match_probability, warning_mode="never"
     )
     return predictions.physical_name
+
+
+def predict_touching_tables(
+    model: TrainedModel, changed: str, unchanged: str, options: ModelOptions | None = None
+) -> tuple[str, str]:
+    """Score only the pairs that ``predict_table`` would score and that have at least one record of
+    ``changed``: the pairs within ``changed`` and those between it and ``unchanged`` (two tables or views of
+    the model's database with the model's input columns, together the records ``predict_table`` would
+    pair). Needs registered term-frequency lookups (``TrainedModel.use_term_frequencies``), so that a pair
+    scores as it would among all the records. Returns the two tables' names, with the columns of
+    ``predict_table``; a pair's two sides are in either order.
+
+    The blocking rules pair the same records whichever side a record is on: every rule that is not
+    symmetric has its mirror among the rules (``blocking_rules``)."""
+    options = options or ModelOptions()
+    inference = model.linker.inference
+    within = inference.predict_within(
+        model.db_api.register(changed),
+        threshold_match_probability=options.min_match_probability,
+        warning_mode="never",
+    )
+    between = inference.predict_between(
+        model.db_api.register(changed),
+        model.db_api.register(unchanged),
+        threshold_match_probability=options.min_match_probability,
+        warning_mode="never",
+    )
+    return within.physical_name, between.physical_name
 
 
 def predict_edges(model: TrainedModel, options: ModelOptions | None = None) -> pa.Table:

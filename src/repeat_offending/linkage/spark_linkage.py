@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from .justice import JUSTICE_COLUMNS, PROFILE_COLUMNS, person_links
 from .model import ModelOptions, load_trained, predict_table, train
+from .saved_model import MODEL_FILE
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -307,9 +308,6 @@ def spark_arrow_schema(schema: pa.Schema) -> pa.Schema:
 
 def _is_string(arrow_type: pa.DataType) -> bool:
     return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) or str(arrow_type) == "string_view"
-
-
-MODEL_FILE = Path("linkage") / "splink_model.json"  # in a release's folder (linkage__match_edges.py)
 
 
 def published_model(data_dir: Path | str) -> Path:

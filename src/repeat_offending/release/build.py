@@ -70,6 +70,12 @@ class Options:
     require_recall: float | None = None
     linkage_thresholds: str = "all"
     """``all``: linkage quality over the thresholds' curve; ``chosen``: at the build's own threshold only."""
+    linkage_model: str = "estimate"
+    """``estimate``: the linkage model is estimated on the extract; ``previous``: the previous release's is used
+    (``repeat_offending.linkage.saved_model``)."""
+    refresh: bool = False
+    """Start the release as a copy of the published one, so that the models that can rebuild only what changed
+    (incremental in a refresh: var ``refresh_of``) do so."""
     dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
     tools: Path = field(default_factory=lambda: Path(sys.executable).parent)
     """Where the commands of the tools distribution (``repeat-offending-tools``) are installed: the venv's bin."""
@@ -128,13 +134,17 @@ class Build:
     # --- running steps --------------------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
         previous = self.layout.database(self.previous) if self.previous else None
+        has_previous = previous is not None and previous.is_file()
         return {
             **os.environ,
             "DATA_DIR": str(self.options.data_dir),
             "RELEASE_ID": self.release_id,
             "RELEASE_DATABASE": str(self.database),
             "RELEASE_FOLDER": str(self.folder),
-            "PREVIOUS_RELEASE_DATABASE": str(previous) if previous and previous.is_file() else "",
+            "PREVIOUS_RELEASE_DATABASE": str(previous) if has_previous else "",
+            "PREVIOUS_RELEASE_FOLDER": str(self.layout.folder(self.previous)) if has_previous and self.previous else "",
+            "LINKAGE_MODEL": self.options.linkage_model,
+            "REFRESH_OF": (self.previous or "") if self.options.refresh else "",
             "DBT_TARGET_PATH": str(self.target_path),
             "DBT_LOG_PATH": str(self.folder / "logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -266,6 +276,8 @@ class Build:
                 "duckdb_memory_limit": memory_limit(),
                 "linkage_memory_limit": memory_limit("LINKAGE_MEMORY_LIMIT"),
                 "linkage_thresholds": self.options.linkage_thresholds,
+                "linkage_model": self.options.linkage_model,
+                "refresh_of": self.previous if self.options.refresh else None,
                 "linkage_required": {
                     "precision": self.options.require_precision,
                     "recall": self.options.require_recall,
@@ -275,8 +287,19 @@ class Build:
         )
 
     # --- the build ------------------------------------------------------------------------------------
+    def start_from_previous(self) -> None:
+        """A refresh: the new release's file starts as a copy of the published release's (which stays as it
+        is: a release is never modified once published)."""
+        if self.previous is None:
+            raise StepFailedError("a refresh starts from the published release, and none is published: build in full")
+        source = self.layout.database(self.previous)
+        print(f"== release {self.release_id}: refresh of {self.previous}: copying {source.name}", flush=True)
+        shutil.copyfile(source, self.database)
+
     def steps(self) -> None:
         o, folder = self.options, self.folder
+        if o.refresh:
+            self.start_from_previous()
         self.dbt("dbt seed", "seed", step="seed")
         self.dbt("dbt build", "build", step="build")
         # The build's manifest holds the SQL each node ran (compiled_code); the later dbt steps write manifests

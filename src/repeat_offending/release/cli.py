@@ -4,6 +4,7 @@ release build   --data-dir D [--target local|ci|prod] [--keep N] [--require-prec
 release list    --data-dir D
 release publish --data-dir D RELEASE_ID      (rollback: publish an earlier release that passed)
 release show    --data-dir D [--field id|database|folder|target]
+release compare --data-dir D RELEASE_A RELEASE_B [--schemas S ...]  (rows only in one, per table; exit 1 if any)
 release lock    --data-dir D -- COMMAND ...  (run COMMAND holding the build lock; what `make build` does)
 """
 
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from repeat_offending.linkage.saved_model import CHOICES
 from repeat_offending.project import PROJECT_ROOT, dbt_var
 from repeat_offending.release import ledger
 from repeat_offending.release.build import Options, build
+from repeat_offending.release.compare import DEFAULT_SCHEMAS, compare_releases, report
 from repeat_offending.release.layout import Layout, ReleaseError
 from repeat_offending.release.lock import INHERITED_FD, build_lock
 from repeat_offending.release.publish import rollback
@@ -48,11 +52,28 @@ def parser() -> argparse.ArgumentParser:
         help="linkage quality at every threshold of the curve (default) or at the build's own only: the curve "
         "clusters the world again at each threshold, half an hour at 10 million people",
     )
+    b.add_argument(
+        "--linkage-model",
+        choices=CHOICES,
+        default="estimate",
+        help="estimate the linkage model on this extract (default) or score with the previous release's saved "
+        "model, so that a lineage of releases keeps one model (the first release estimates it)",
+    )
+    b.add_argument(
+        "--refresh",
+        action="store_true",
+        help="start the new release as a copy of the published one and rebuild only what changed where a model "
+        "can (a monthly extract); needs --linkage-model previous",
+    )
     command("list", "list the builds and releases, the published one marked *")
     p = command("publish", "publish an earlier release that passed its checks (rollback)")
     p.add_argument("release_id")
     s = command("show", "print the published release's id or one of its paths")
     s.add_argument("--field", choices=("id", "database", "folder", "target"), default="id")
+    c = command("compare", "compare two releases table by table (a refresh against a full build): row counts only")
+    c.add_argument("release_a")
+    c.add_argument("release_b")
+    c.add_argument("--schemas", nargs="+", default=list(DEFAULT_SCHEMAS))
     lk = command("lock", "run a command holding the build lock of DATA_DIR")
     lk.add_argument("child", nargs=argparse.REMAINDER, help="-- COMMAND ...")
     return ap
@@ -106,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     layout = Layout(args.data_dir.resolve())
     try:
         if args.command == "build":
+            if args.refresh and args.linkage_model != "previous":
+                print(
+                    "release build: a refresh scores with the previous release's model: --linkage-model previous",
+                    file=sys.stderr,
+                )
+                return 2
             keep = args.keep if args.keep is not None else int(dbt_var(KEEP_VAR, args.project_dir))
             return build(
                 Options(
@@ -116,8 +143,22 @@ def main(argv: list[str] | None = None) -> int:
                     require_precision=args.require_precision,
                     require_recall=args.require_recall,
                     linkage_thresholds=args.linkage_thresholds,
+                    linkage_model=args.linkage_model,
+                    refresh=args.refresh,
                 )
             )
+        if args.command == "compare":
+            databases = [layout.database(args.release_a), layout.database(args.release_b)]
+            for database in databases:
+                if not database.is_file():
+                    raise ReleaseError(f"no release file {database} (`release list` shows the releases kept)")
+            spill = layout.releases / "compare.tmp"
+            try:
+                differences = compare_releases(*databases, (args.release_a, args.release_b), args.schemas, spill)
+            finally:
+                shutil.rmtree(spill, ignore_errors=True)
+            print(report(differences))
+            return 0 if all(d.equal for d in differences) else 1
         if args.command == "list":
             list_releases(layout)
             return 0
