@@ -75,7 +75,7 @@ class Options:
     (``repeat_offending.linkage.saved_model``)."""
     refresh: bool = False
     """Start the release as a copy of the published one, so that the models that can rebuild only what changed
-    (incremental in a refresh: var ``refresh_of``) do so."""
+    (incremental in a refresh, when REFRESH_OF names the previous release) do so."""
     dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
     tools: Path = field(default_factory=lambda: Path(sys.executable).parent)
     """Where the commands of the tools distribution (``repeat-offending-tools``) are installed: the venv's bin."""
