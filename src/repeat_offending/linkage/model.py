@@ -67,9 +67,8 @@ class ModelOptions:
 
 
 def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
-    name, with_frequencies = cols.forename, cols.forename in term_frequency_columns(cols)
-    exact = cll.ExactMatchLevel(name)
-    levels: list = [cll.NullLevel(name), exact.configure(tf_adjustment_column=name) if with_frequencies else exact]
+    name = cols.forename
+    levels: list = [cll.NullLevel(name), cll.ExactMatchLevel(name).configure(tf_adjustment_column=name)]
     if cols.forename_canonical:
         levels.append(
             cll.ExactMatchLevel(cols.forename_canonical).configure(label_for_charts="Same formal name (nickname)")
@@ -93,7 +92,8 @@ def _forename_comparison(cols: PersonColumns) -> ComparisonCreator:
 
 def term_frequency_columns(cols: PersonColumns) -> tuple[str, ...]:
     """The columns whose exact-match levels are adjusted by term frequency (a common forename or surname is
-    weaker evidence than a rare one)."""
+    weaker evidence than a rare one), as the name comparisons configure them (pytest
+    test_linkage_frozen_model checks that the two agree)."""
     return (cols.forename, cols.surname)
 
 
@@ -109,14 +109,13 @@ def term_frequency_sql(column: str, table: str) -> str:
 
 
 def _surname_comparison(cols: PersonColumns) -> ComparisonCreator:
-    name, with_frequencies = cols.surname, cols.surname in term_frequency_columns(cols)
-    exact = cll.ExactMatchLevel(name)
+    name = cols.surname
     return cl.CustomComparison(
         output_column_name=name,
         comparison_description="Surname",
         comparison_levels=[
             cll.NullLevel(name),
-            exact.configure(tf_adjustment_column=name) if with_frequencies else exact,
+            cll.ExactMatchLevel(name).configure(tf_adjustment_column=name),
             cll.ColumnsReversedLevel(cols.forename, name, symmetrical=True).configure(
                 label_for_charts="Forename and surname swapped"
             ),
