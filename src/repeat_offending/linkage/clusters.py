@@ -8,13 +8,21 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 
+def node_dtype(n_nodes: int) -> type[np.signedinteger]:
+    """The narrowest integer type of node numbers 0..n_nodes-1 (and of component labels): int32 below 2**31
+    nodes, which halves the arrays of a national graph (forty million records)."""
+    return np.int32 if n_nodes < 2**31 else np.int64
+
+
 def connected(n_nodes: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Component label (0..k-1) of each node 0..n_nodes-1 given undirected edges (left[i], right[i])."""
-    left = np.asarray(left, dtype=np.int64)
-    right = np.asarray(right, dtype=np.int64)
+    """Component label (0..k-1) of each node 0..n_nodes-1 given undirected edges (left[i], right[i]), as
+    ``node_dtype(n_nodes)``."""
+    dtype = node_dtype(n_nodes)
+    left = np.asarray(left, dtype=dtype)
+    right = np.asarray(right, dtype=dtype)
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n_nodes, n_nodes))
     _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    return labels.astype(dtype, copy=False)
 
 
 def cluster_edges(

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from repeat_offending.project import dbt_var
 
-from .clusters import connected
+from .clusters import connected, node_dtype
 from .model import (
     ModelOptions,
     PersonColumns,
@@ -230,22 +230,33 @@ def cluster_nodes(
     ``left[i]`` and ``right[i]`` with ``probability[i]`` and the method ``METHOD_PRIORITY[method_rank[i]]``;
     ``same_district[i]`` says whether its records share a postcode district; ``pnc_code`` is the trusted PNC
     id of each node as an integer code (-1 if none)."""
+    # Every array is as narrow as it can be (node numbers int32, ranks int8) and every temporary is taken
+    # over the edges it concerns only: at national scale (forty million records, some eighty million links)
+    # each array the size of the links costs a third of a gigabyte per byte of its type.
+    dtype = node_dtype(n_nodes)
+    left = np.asarray(left, dtype=dtype)
+    right = np.asarray(right, dtype=dtype)
+    method_rank = np.asarray(method_rank, dtype=np.int8)
     deterministic = np.isin(method_rank, [METHOD_PRIORITY.index(m) for m in DETERMINISTIC_METHODS])
     base = connected(n_nodes, left[deterministic], right[deterministic])
 
     # Probabilistic links between deterministic clusters, strongest first (ties in node order, so the
     # result is deterministic). Only the clusters they touch need the union-find.
-    candidate = np.flatnonzero(~deterministic & (probability >= threshold) & (base[left] != base[right]))
+    candidate = np.flatnonzero(~deterministic & (probability >= threshold))
+    candidate = candidate[base[left[candidate]] != base[right[candidate]]]
     candidate = candidate[np.lexsort((right[candidate], left[candidate], -probability[candidate]))]
     touched = np.unique(np.concatenate([base[left[candidate]], base[right[candidate]]]))
-    with_pnc = pnc_code >= 0
+    with_pnc = np.flatnonzero(pnc_code >= 0)
     cluster_pnc = np.unique(np.stack([base[with_pnc], pnc_code[with_pnc]], axis=1), axis=0)
+    del with_pnc
     cluster_pnc = cluster_pnc[np.isin(cluster_pnc[:, 0], touched)]
     pnc_sets: list[set[int]] = [set() for _ in range(len(touched))]
     positions = np.searchsorted(touched, cluster_pnc[:, 0]).tolist()
     for position, code in zip(positions, cluster_pnc[:, 1].tolist(), strict=True):
         pnc_sets[position].add(code)
+    del positions, cluster_pnc
     clusters = _Clusters([frozenset(s) for s in pnc_sets])
+    del pnc_sets
     accepted = np.zeros(len(left), dtype=bool)
     joins = zip(
         candidate.tolist(),
@@ -256,18 +267,25 @@ def cluster_nodes(
     )
     for edge, a, b, ids_may_differ in joins:
         accepted[edge] = clusters.join(a, b, bool(ids_may_differ))
-    root_of = np.arange(base.max() + 1 if n_nodes else 0, dtype=np.int64)
+    del joins, candidate
+    root_of = np.arange(base.max() + 1 if n_nodes else 0, dtype=dtype)
     root_of[touched] = touched[[clusters.find(i) for i in range(len(touched))]]
+    del clusters
     labels = root_of[base]
+    del root_of, base
 
     # How each node is attached: the strongest kind of link it has among those used.
-    used = deterministic | accepted
-    used_probability = np.where(method_rank[used] == METHOD_PRIORITY.index("probabilistic"), probability[used], 1.0)
-    best_rank = np.full(n_nodes, len(METHOD_PRIORITY), dtype=np.int64)
+    used = np.flatnonzero(deterministic | accepted)
+    del deterministic, accepted
+    used_rank = method_rank[used]
+    used_probability = np.where(used_rank == METHOD_PRIORITY.index("probabilistic"), probability[used], 1.0)
+    best_rank = np.full(n_nodes, len(METHOD_PRIORITY), dtype=np.int8)
     best_probability = np.zeros(n_nodes)
-    for side in (left[used], right[used]):
-        np.minimum.at(best_rank, side, method_rank[used])
-        np.maximum.at(best_probability, side, used_probability)
+    for side in (left, right):
+        nodes = side[used]
+        np.minimum.at(best_rank, nodes, used_rank)
+        np.maximum.at(best_probability, nodes, used_probability)
+        del nodes
     alone = np.bincount(labels, minlength=int(labels.max()) + 1 if n_nodes else 0)[labels] == 1
     best_rank[alone] = len(METHOD_PRIORITY)
     return NodeLinks(labels=labels, method_rank=best_rank, probability=best_probability)
@@ -285,15 +303,20 @@ def cluster_in_database(
     records cost a few gigabytes. Temporary tables named ``_person_link_*`` are made in ``con``; the result
     is PERSON_LINKS_TABLE."""
     rank_of_method = " ".join(f"when '{m}' then {i}" for i, m in enumerate(METHOD_PRIORITY))
+    # node numbers and PNC codes as narrow as the numpy arrays they become (no copy on the way)
+    n_records = con.sql(f"select count(*) from {records}").fetchall()[0][0]
+    node_type = "integer" if node_dtype(n_records) == np.int32 else "bigint"
     con.execute(f"""
         create or replace temp table _person_link_nodes as
         select
             record_id,
-            row_number() over (order by record_id) - 1 as node,
-            case
-                when pnc_id_trusted is null then -1
-                else dense_rank() over (order by pnc_id_trusted nulls last) - 1
-            end as pnc_code,
+            cast(row_number() over (order by record_id) - 1 as {node_type}) as node,
+            cast(
+                case
+                    when pnc_id_trusted is null then -1
+                    else dense_rank() over (order by pnc_id_trusted nulls last) - 1
+                end as {node_type}
+            ) as pnc_code,
             postcode_district
         from {records}
     """)
@@ -303,7 +326,7 @@ def cluster_in_database(
             l.node as node_l,
             r.node as node_r,
             e.match_probability,
-            case e.link_method {rank_of_method} end as method_rank,
+            cast(case e.link_method {rank_of_method} end as tinyint) as method_rank,
             coalesce(l.postcode_district = r.postcode_district, false) as same_district
         from {edges} as e
         left join _person_link_nodes as l on e.record_id_l = l.record_id
@@ -325,7 +348,7 @@ def cluster_in_database(
         nodes.num_rows,
         column(links, "node_l"),
         column(links, "node_r"),
-        column(links, "match_probability").astype(float),
+        column(links, "match_probability").astype(float, copy=False),
         column(links, "method_rank"),
         column(links, "same_district"),
         column(nodes, "pnc_code"),
@@ -336,7 +359,7 @@ def cluster_in_database(
         "_person_link_result",
         pa.table(
             {
-                "node": np.arange(nodes.num_rows, dtype=np.int64),
+                "node": np.arange(nodes.num_rows, dtype=node_dtype(nodes.num_rows)),
                 "label": result.labels,
                 "method_rank": result.method_rank,
                 "probability": result.probability,
