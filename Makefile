@@ -178,8 +178,9 @@ build: venv ## Build a new release of DATA_DIR's world or extract; publish it as
 	@$(VENV)/bin/release lock --data-dir "$$DATA_DIR" -- $(MAKE) data release-build
 
 refresh: venv ## Build the next release from the published one, rebuilding only what changed (a new month's extract in DATA_DIR/raw)
-	@# The new release starts as a copy of the published one (which is never modified) and scores with its
-	@# linkage model; the result equals a full build with LINKAGE_MODEL=previous (docs/methodology.md section 10).
+	@# The new release starts from the published one's incremental tables (the published release is only read)
+	@# and scores with its linkage model; the result equals a full build with LINKAGE_MODEL=previous
+	@# (docs/methodology.md section 10).
 	@$(VENV)/bin/release lock --data-dir "$$DATA_DIR" -- $(MAKE) release-build LINKAGE_MODEL=previous RELEASE_ARGS=--refresh
 
 release-build: venv

@@ -81,12 +81,12 @@ def test_the_refresh_leaves_the_previous_release_as_it_was(refreshed: Refreshed)
 
 
 def test_the_refresh_scores_only_the_profiles_that_changed(refreshed: Refreshed) -> None:
-    """The links were appended to the previous release's (an incremental model), and only the records of
-    changed profiles were scored again."""
+    """The links were carried forward from the previous release and appended to (an incremental model), and
+    only the records of changed profiles were scored again."""
     layout = Layout(refreshed.data_dir)
-    assert "python incremental model linkage.match_edges" in (
-        layout.folder(refreshed.refreshed) / "logs" / "dbt.log"
-    ).read_text(errors="replace")
+    log = (layout.folder(refreshed.refreshed) / "logs" / "dbt.log").read_text(errors="replace")
+    assert "Release: carried linkage.match_edges forward from the previous release" in log
+    assert "python incremental model linkage.match_edges" in log
     with duckdb.connect(str(layout.database(refreshed.refreshed)), read_only=True) as con:
         changed, records = con.execute(
             "select (select count(*) from linkage.profile_changes where side = 'current'), "

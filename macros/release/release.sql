@@ -47,27 +47,31 @@
 {%- endmacro %}
 
 
-{% macro carry_forward_snapshots() -%}
-    {{ return(adapter.dispatch('carry_forward_snapshots', 'repeat_offending')()) }}
+{% macro carry_forward_release_tables() -%}
+    {{ return(adapter.dispatch('carry_forward_release_tables', 'repeat_offending')()) }}
 {%- endmacro %}
 
-{% macro default__carry_forward_snapshots() -%}
+{% macro default__carry_forward_release_tables() -%}
     {{ exceptions.raise_compiler_error(
-        'carry_forward_snapshots has no implementation for the adapter ' ~ adapter.type()
+        'carry_forward_release_tables has no implementation for the adapter ' ~ adapter.type()
         ~ ': releases need one (macros/release/release.sql)'
     ) }}
 {%- endmacro %}
 
-{% macro duckdb__carry_forward_snapshots() -%}
-    {#- on-run-start: a new release starts from the snapshots of the previous one, so that their history
-        runs across releases. Only a snapshot the new release does not have yet is copied, so the hook is a
-        no-op after the first invocation of a build and when there is no previous release. -#}
+{% macro duckdb__carry_forward_release_tables() -%}
+    {#- on-run-start: a new release starts from the tables of the previous one that a build adds to rather
+        than replaces: the snapshots, so that their history runs across releases, and in a refresh the
+        incremental models (only a refresh makes any model incremental: REFRESH_OF), so that they rebuild
+        only what changed. Only a table the new release does not have yet is copied, so the hook is a no-op
+        after the first invocation of a build and when there is no previous release. -#}
     {#- Release builds only (the catalog `previous`): a developer's dev.duckdb does not need the history. -#}
     {%- set release_build = execute and run_query(
         "select count(*) from duckdb_databases() where database_name = 'previous'"
     ).columns[0].values()[0] > 0 -%}
     {%- if release_build -%}
-        {%- for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'snapshot') -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'snapshot'
+            or (node.resource_type == 'model' and node.config.materialized == 'incremental') -%}
             {%- set previous = previous_release_relation(node.schema, node.alias) -%}
             {%- set current = adapter.get_relation(
                 database=node.database, schema=node.schema, identifier=node.alias
@@ -86,8 +90,9 @@
 {%- endmacro %}
 
 
-{% macro spark__carry_forward_snapshots() -%}
-    {#- Nothing to carry: the snapshot is disabled on Spark (dbt_project.yml) and no release is attached. -#}
+{% macro spark__carry_forward_release_tables() -%}
+    {#- Nothing to carry: the snapshot is disabled on Spark (dbt_project.yml), no release is attached and no
+        build is a refresh. -#}
 {%- endmacro %}
 
 

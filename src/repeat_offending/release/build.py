@@ -74,8 +74,8 @@ class Options:
     """``estimate``: the linkage model is estimated on the extract; ``previous``: the previous release's is used
     (``repeat_offending.linkage.saved_model``)."""
     refresh: bool = False
-    """Start the release as a copy of the published one, so that the models that can rebuild only what changed
-    (incremental in a refresh, when REFRESH_OF names the previous release) do so."""
+    """Build the release from the published one: the models that can rebuild only what changed (incremental in a
+    refresh, when REFRESH_OF names the previous release) start from its tables and do so."""
     dbt: Path = field(default_factory=lambda: Path(sys.executable).with_name("dbt"))
     tools: Path = field(default_factory=lambda: Path(sys.executable).parent)
     """Where the commands of the tools distribution (``repeat-offending-tools``) are installed: the venv's bin."""
@@ -288,13 +288,13 @@ class Build:
 
     # --- the build ------------------------------------------------------------------------------------
     def start_from_previous(self) -> None:
-        """A refresh: the new release's file starts as a copy of the published release's (which stays as it
-        is: a release is never modified once published)."""
+        """A refresh starts from the published release (which stays as it is: a release is never modified once
+        published): the new release's file starts empty, like any build's, and dbt's on-run-start hook
+        (`carry_forward_release_tables`) copies the incremental models' tables from it, attached read-only as
+        `previous`."""
         if self.previous is None:
             raise StepFailedError("a refresh starts from the published release, and none is published: build in full")
-        source = self.layout.database(self.previous)
-        print(f"== release {self.release_id}: refresh of {self.previous}: copying {source.name}", flush=True)
-        shutil.copyfile(source, self.database)
+        print(f"== release {self.release_id}: refresh of {self.previous}", flush=True)
 
     def steps(self) -> None:
         o, folder = self.options, self.folder

@@ -62,8 +62,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--refresh",
         action="store_true",
-        help="start the new release as a copy of the published one and rebuild only what changed where a model "
-        "can (a monthly extract); needs --linkage-model previous",
+        help="build the new release from the published one, rebuilding only what changed where a model can (a "
+        "monthly extract); needs --linkage-model previous",
     )
     command("list", "list the builds and releases, the published one marked *")
     p = command("publish", "publish an earlier release that passed its checks (rollback)")
