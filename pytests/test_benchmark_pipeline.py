@@ -22,6 +22,20 @@ def test_overlapping_intervals_are_merged() -> None:
     assert bench.merged([]) == []
 
 
+def test_the_report_states_the_settings_it_ran_with() -> None:
+    """The memory limits and dbt's threads are stated above the table: a national run's figures depend on them."""
+    report = bench.Report(
+        people=1000,
+        seed=7,
+        data_dir="/d",
+        started_at="2026-12-07T20:00:00+00:00",
+        machine={"cores": 2, "memory_gib": 24.0, "platform": "linux"},
+        settings={"DUCKDB_MEMORY_LIMIT": "4GB", "LINKAGE_MEMORY_LIMIT": "25% (default)", "DBT_THREADS": "1"},
+    )
+    header = bench.markdown(report).splitlines()[0]
+    assert "DUCKDB_MEMORY_LIMIT 4GB, LINKAGE_MEMORY_LIMIT 25% (default), DBT_THREADS 1;" in header
+
+
 def test_peak_memory_is_taken_within_the_intervals() -> None:
     samples = [bench.Sample(at, rss, spill) for at, rss, spill in [(0, 1, 0), (1, 9, 5), (2, 3, 1), (3, 4, 7)]]
     assert bench.peak_within(samples, [(1.5, 3)]) == (4, 7)

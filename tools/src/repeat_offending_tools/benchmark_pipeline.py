@@ -374,7 +374,8 @@ def markdown(report: Report) -> str:
     lines = [
         f"Pipeline benchmark: {report.people:,} people (seed {report.seed}), {report.raw_rows or 0:,} raw rows; "
         f"{machine['cores']} cores, {machine['memory_gib']:.0f} GiB; DUCKDB_MEMORY_LIMIT "
-        f"{report.settings['DUCKDB_MEMORY_LIMIT']}, LINKAGE_MEMORY_LIMIT {report.settings['LINKAGE_MEMORY_LIMIT']}; "
+        f"{report.settings['DUCKDB_MEMORY_LIMIT']}, LINKAGE_MEMORY_LIMIT {report.settings['LINKAGE_MEMORY_LIMIT']}, "
+        f"DBT_THREADS {report.settings.get('DBT_THREADS', '2 (default)')}; "
         f"linkage quality at {report.settings.get('linkage thresholds', 'all')} thresholds; "
         f"started {report.started_at}; release {report.release_id or 'none'} ({report.outcome}).",
         "",
@@ -441,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings={
             "DUCKDB_MEMORY_LIMIT": environment.get("DUCKDB_MEMORY_LIMIT") or f"{MEMORY_LIMIT_DEFAULT} (default)",
             "LINKAGE_MEMORY_LIMIT": environment.get("LINKAGE_MEMORY_LIMIT") or f"{MEMORY_LIMIT_DEFAULT} (default)",
+            "DBT_THREADS": environment.get("DBT_THREADS") or "2 (default)",
             "linkage thresholds": args.linkage_thresholds,
         },
     )
