@@ -1,46 +1,10 @@
 {#-
     One row per linked person: demographics chosen from the person's staged records by the
     survivorship rules of the doc block `persons_survivorship` (models/linked/_linked__docs.md).
-    For each attribute, `<attribute>_values` holds its candidate values per person (how many records
-    hold the value, whether a PNC record does, when its records were last updated) and
-    `<attribute>_ranked` orders them by the attribute's rule; the first one survives. The rules are
-    the list `survivorship` below: the attribute, which records count, and the ordering that comes
-    before the common tie-breaks (the most recently updated, then the lowest value). One aggregation
-    per attribute, with the attribute's own type, rather than one over all attributes as strings:
-    at national scale (42.6 million records) that long table was the model's cost.
+    Every candidate value is one row of `candidates` (person, attribute, value, whether a PNC record
+    holds it, when its record was last updated); `ranked` orders the values of each person and
+    attribute by the attribute's rule, and the first one survives.
 -#}
-{%- set survivorship = [
-    {
-        'attribute': 'date_of_birth',
-        'counts': 'date_of_birth is not null and not is_date_of_birth_after_events',
-        'order': ['records_with_value desc', 'is_pnc_value desc'],
-    },
-    {
-        'attribute': 'sex',
-        'counts': 'sex is not null',
-        'order': ['records_with_value desc', 'is_pnc_value desc'],
-    },
-    {
-        'attribute': 'ethnicity_group',
-        'counts': "ethnicity_group is not null and ethnicity_group != 'Not stated'",
-        'order': ['records_with_value desc'],
-    },
-    {
-        'attribute': 'forename',
-        'counts': 'forename is not null',
-        'order': ['last_pnc_updated_at desc nulls last', 'records_with_value desc'],
-    },
-    {
-        'attribute': 'surname',
-        'counts': 'surname is not null',
-        'order': ['last_pnc_updated_at desc nulls last', 'records_with_value desc'],
-    },
-    {
-        'attribute': 'postcode',
-        'counts': 'postcode is not null',
-        'order': ['last_updated_at desc nulls last', 'records_with_value desc'],
-    },
-] %}
 
 with
 
@@ -227,39 +191,136 @@ linked_records as (
 
 ),
 
-{%- for rule in survivorship %}
+candidates as (
 
-    {{ rule.attribute }}_values as (
+    select
+        person_id,
+        'date_of_birth' as attribute,
+        {{ dbt.cast('date_of_birth', api.Column.translate_type('string')) }} as attribute_value,
+        is_pnc_record,
+        last_updated_at
+    from linked_records
+    -- a date of birth later than the person's events in its system never survives
+    where date_of_birth is not null and not is_date_of_birth_after_events
 
-        select
-            person_id,
-            {{ rule.attribute }} as attribute_value,
-            count(*) as records_with_value,
-            max(case when is_pnc_record then 1 else 0 end) as is_pnc_value,
-            max(case when is_pnc_record then last_updated_at end) as last_pnc_updated_at,
-            max(last_updated_at) as last_updated_at
-        from linked_records
-        where {{ rule.counts }}
-        group by person_id, {{ rule.attribute }}
+    union all
 
-    ),
+    select
+        person_id,
+        'sex' as attribute,
+        sex as attribute_value,
+        is_pnc_record,
+        last_updated_at
+    from linked_records
+    where sex is not null
 
-    {{ rule.attribute }}_ranked as (
+    union all
 
-        select
-            person_id,
-            attribute_value,
-            row_number() over (
-                partition by person_id
-                order by
-                    {{ rule.order | join(', ') }},
-                    last_updated_at desc nulls last,
-                    attribute_value asc
-            ) as value_rank
-        from {{ rule.attribute }}_values
+    select
+        person_id,
+        'ethnicity_group' as attribute,
+        ethnicity_group as attribute_value,
+        is_pnc_record,
+        last_updated_at
+    from linked_records
+    where ethnicity_group is not null and ethnicity_group != 'Not stated'
 
-    ),
-{%- endfor %}
+    union all
+
+    select
+        person_id,
+        'forename' as attribute,
+        forename as attribute_value,
+        is_pnc_record,
+        last_updated_at
+    from linked_records
+    where forename is not null
+
+    union all
+
+    select
+        person_id,
+        'surname' as attribute,
+        surname as attribute_value,
+        is_pnc_record,
+        last_updated_at
+    from linked_records
+    where surname is not null
+
+    union all
+
+    select
+        person_id,
+        'postcode' as attribute,
+        postcode as attribute_value,
+        is_pnc_record,
+        last_updated_at
+    from linked_records
+    where postcode is not null
+
+),
+
+candidate_values as (
+
+    select
+        person_id,
+        attribute,
+        attribute_value,
+        count(*) as records_with_value,
+        max(case when is_pnc_record then 1 else 0 end) as is_pnc_value,
+        max(case when is_pnc_record then last_updated_at end) as last_pnc_updated_at,
+        max(last_updated_at) as last_updated_at
+    from candidates
+    group by person_id, attribute, attribute_value
+
+),
+
+ranked as (
+
+    select
+        person_id,
+        attribute,
+        attribute_value,
+        row_number() over (
+            partition by person_id, attribute
+            order by
+                -- names: the value of the most recently updated PNC record, when there is one
+                case
+                    when attribute in ('forename', 'surname') then last_pnc_updated_at
+                end desc nulls last,
+                -- postcode: the most recently recorded
+                case when attribute = 'postcode' then last_updated_at end desc nulls last,
+                -- every attribute: the most frequent value
+                records_with_value desc,
+                -- date of birth and sex: on a tie, the PNC's value
+                case
+                    when attribute in ('date_of_birth', 'sex') then is_pnc_value
+                end desc nulls last,
+                -- then the value of the most recently updated record, then the lowest value
+                last_updated_at desc nulls last,
+                attribute_value asc
+        ) as value_rank
+    from candidate_values
+
+),
+
+survivors as (
+
+    select
+        person_id,
+        cast(
+            max(case when attribute = 'date_of_birth' then attribute_value end) as date
+        ) as date_of_birth,
+        max(case when attribute = 'sex' then attribute_value end) as sex,
+        max(case when attribute = 'ethnicity_group' then attribute_value end) as ethnicity_group,
+        max(case when attribute = 'forename' then attribute_value end) as forename,
+        max(case when attribute = 'surname' then attribute_value end) as surname,
+        max(case when attribute = 'postcode' then attribute_value end) as postcode
+    from ranked
+    where value_rank = 1
+    group by person_id
+
+),
 
 person_pnc_ids as (
 
@@ -315,45 +376,6 @@ record_counts as (
         max(last_updated_at) as last_updated_at
     from linked_records
     group by person_id
-
-),
-
--- the surviving value of each attribute (the list `survivorship`): the first of its ranking
-survivors as (
-
-    select
-        record_counts.person_id,
-        date_of_birth_ranked.attribute_value as date_of_birth,
-        sex_ranked.attribute_value as sex,
-        ethnicity_group_ranked.attribute_value as ethnicity_group,
-        forename_ranked.attribute_value as forename,
-        surname_ranked.attribute_value as surname,
-        postcode_ranked.attribute_value as postcode
-    from record_counts
-    left join date_of_birth_ranked
-        on
-            record_counts.person_id = date_of_birth_ranked.person_id
-            and date_of_birth_ranked.value_rank = 1
-    left join sex_ranked
-        on
-            record_counts.person_id = sex_ranked.person_id
-            and sex_ranked.value_rank = 1
-    left join ethnicity_group_ranked
-        on
-            record_counts.person_id = ethnicity_group_ranked.person_id
-            and ethnicity_group_ranked.value_rank = 1
-    left join forename_ranked
-        on
-            record_counts.person_id = forename_ranked.person_id
-            and forename_ranked.value_rank = 1
-    left join surname_ranked
-        on
-            record_counts.person_id = surname_ranked.person_id
-            and surname_ranked.value_rank = 1
-    left join postcode_ranked
-        on
-            record_counts.person_id = postcode_ranked.person_id
-            and postcode_ranked.value_rank = 1
 
 ),
 
