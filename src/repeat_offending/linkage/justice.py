@@ -303,28 +303,26 @@ def cluster_in_database(
     records cost a few gigabytes. Temporary tables named ``_person_link_*`` are made in ``con``; the result
     is PERSON_LINKS_TABLE."""
     rank_of_method = " ".join(f"when '{m}' then {i}" for i, m in enumerate(METHOD_PRIORITY))
-    # node numbers and PNC codes as narrow as the numpy arrays they become (no copy on the way)
-    n_records = con.sql(f"select count(*) from {records}").fetchall()[0][0]
-    node_type = "integer" if node_dtype(n_records) == np.int32 else "bigint"
     con.execute(f"""
         create or replace temp table _person_link_nodes as
         select
             record_id,
-            cast(row_number() over (order by record_id) - 1 as {node_type}) as node,
-            cast(
-                case
-                    when pnc_id_trusted is null then -1
-                    else dense_rank() over (order by pnc_id_trusted nulls last) - 1
-                end as {node_type}
-            ) as pnc_code,
+            row_number() over (order by record_id) - 1 as node,
+            case
+                when pnc_id_trusted is null then -1
+                else dense_rank() over (order by pnc_id_trusted nulls last) - 1
+            end as pnc_code,
             postcode_district
         from {records}
     """)
+    # node numbers and PNC codes leave DuckDB as narrow as the numpy arrays they become (no copy on the way)
+    n_records = con.sql("select count(*) from _person_link_nodes").fetchall()[0][0]
+    node_type = "integer" if node_dtype(n_records) == np.int32 else "bigint"
     con.execute(f"""
         create or replace temp table _person_link_edges as
         select
-            l.node as node_l,
-            r.node as node_r,
+            cast(l.node as {node_type}) as node_l,
+            cast(r.node as {node_type}) as node_r,
             e.match_probability,
             cast(case e.link_method {rank_of_method} end as tinyint) as method_rank,
             coalesce(l.postcode_district = r.postcode_district, false) as same_district
@@ -338,7 +336,9 @@ def cluster_in_database(
     ).fetchall()[0][0]
     if unknown:
         raise ValueError(f"{unknown} edges refer to records that are not nodes or have an unknown link method")
-    nodes = con.sql("select pnc_code from _person_link_nodes order by node").to_arrow_table()
+    nodes = con.sql(
+        f"select cast(pnc_code as {node_type}) as pnc_code from _person_link_nodes order by node"
+    ).to_arrow_table()
     links = con.sql("select * from _person_link_edges").to_arrow_table()
 
     def column(table: pa.Table, name: str) -> np.ndarray:
