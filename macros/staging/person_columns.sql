@@ -5,8 +5,13 @@
 -#}
 
 {% macro pnc_id_columns(column) -%}
-    coalesce({{ normalise_pnc_id(column) }}, {{ clean_code(column) }}) as pnc_id,
+    {{ staged_pnc_id(column) }} as pnc_id,
     {{ normalise_pnc_id(column) }} is not null as is_pnc_id_valid
+{%- endmacro %}
+
+
+{% macro staged_pnc_id(column) -%}
+    coalesce({{ normalise_pnc_id(column) }}, {{ clean_code(column) }})
 {%- endmacro %}
 
 

@@ -8,13 +8,16 @@
     differs from a second reading with the invalid bytes dropped are the rows that had invalid bytes.
 -#}
 
-{% macro raw_source(source_name, table_name) -%}
+{% macro raw_source(source_name, table_name, key, updated_at) -%}
     {#- The raw table as staging reads it, plus `invalid_encoding_column`: the first raw column (in
-        contract order) whose value had invalid bytes, null for a sound row. -#}
+        contract order) whose value had invalid bytes, null for a sound row; and `exact_duplicate_number` and
+        `key_version_number` (see row_versions), 1 for a row that shares its key with no other row. -#}
     {%- set columns = source_column_names(source_name, table_name) -%}
     select
         replaced.*,
-        encoding.invalid_encoding_column
+        encoding.invalid_encoding_column,
+        coalesce(versions.exact_duplicate_number, 1) as exact_duplicate_number,
+        coalesce(versions.key_version_number, 1) as key_version_number
     from {{ source(source_name, table_name) }} as replaced
     left join (
         {{ invalid_encoding_rows(
@@ -24,6 +27,10 @@
         ) }}
     ) as encoding
         on replaced.file_row_number = encoding.file_row_number
+    left join (
+        {{ row_versions(source(source_name, table_name), columns, key, updated_at) }}
+    ) as versions
+        on replaced.file_row_number = versions.file_row_number
 {%- endmacro %}
 
 

@@ -32,7 +32,11 @@ with
 
 source as (
 
-    {{ raw_source('courts', 'case_offences') }}
+    {{ raw_source(
+        'courts', 'case_offences',
+        key=clean_code('case_offence_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -71,7 +75,8 @@ cleaned as (
         {{ clean_code('is_principal_offence') }} as is_principal_offence_text,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -96,8 +101,7 @@ lookups as (
         case cleaned.is_principal_offence_text
             when 'Y' then true
             when 'N' then false
-        end as is_principal_offence,
-        {{ key_version_number('case_offence_id', 'last_updated_at') }} as key_version_number
+        end as is_principal_offence
     from cleaned
     left join offence_codes on cleaned.offence_code = offence_codes.offence_code
     left join disposal_types on cleaned.disposal_code = disposal_types.disposal_code

@@ -22,7 +22,11 @@ with
 
 source as (
 
-    {{ raw_source('courts', 'cases') }}
+    {{ raw_source(
+        'courts', 'cases',
+        key=clean_code('case_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -46,7 +50,8 @@ cleaned as (
         {{ parse_date('case_completed_date', '%Y-%m-%d') }} as case_completed_date,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -55,8 +60,7 @@ lookups as (
 
     select
         cleaned.*,
-        courts.court_code is not null as is_court_code_known,
-        {{ key_version_number('case_id', 'last_updated_at') }} as key_version_number
+        courts.court_code is not null as is_court_code_known
     from cleaned
     left join courts on cleaned.court_code = courts.court_code
 

@@ -13,7 +13,11 @@ with
 
 source as (
 
-    {{ raw_source('courts', 'defendants') }}
+    {{ raw_source(
+        'courts', 'defendants',
+        key=clean_code('defendant_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -44,7 +48,8 @@ cleaned as (
         {{ raw_postcode_columns('postcode') }},
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -59,46 +64,37 @@ names as (
 
 ),
 
-versions as (
-
-    select
-        *,
-        {{ key_version_number('defendant_id', 'last_updated_at') }} as key_version_number
-    from names
-
-),
-
 final as (
 
     select
-        versions.source_row_number,
-        versions.defendant_id,
-        versions.case_id,
-        versions.pnc_id,
-        versions.is_pnc_id_valid,
-        versions.pnc_id_as_recorded,
-        versions.surname,
-        versions.forename,
-        versions.middle_names,
-        versions.has_control_characters,
-        {{ date_of_birth_columns('versions') }},
-        case versions.sex_text
+        names.source_row_number,
+        names.defendant_id,
+        names.case_id,
+        names.pnc_id,
+        names.is_pnc_id_valid,
+        names.pnc_id_as_recorded,
+        names.surname,
+        names.forename,
+        names.middle_names,
+        names.has_control_characters,
+        {{ date_of_birth_columns('names') }},
+        case names.sex_text
             when 'MALE' then 'M'
             when 'FEMALE' then 'F'
         end as sex,
         ethnicity_codes.source_value as self_defined_ethnicity_code,
         coalesce(ethnicity_codes.ethnicity_group, 'Not stated') as ethnicity_group,
-        {{ postcode_columns('versions') }},
-        versions.last_updated_at,
-        versions.extracted_at,
-        versions.exact_duplicate_number,
-        versions.key_version_number,
+        {{ postcode_columns('names') }},
+        names.last_updated_at,
+        names.extracted_at,
+        names.exact_duplicate_number,
+        names.key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,
         {{ quarantine_column(checks) }} as quarantine_column
-    from versions
+    from names
     left join
         ethnicity_codes
-        on versions.self_defined_ethnicity = upper(ethnicity_codes.source_value)
+        on names.self_defined_ethnicity = upper(ethnicity_codes.source_value)
 
 )
 

@@ -30,7 +30,11 @@ with
 
 source as (
 
-    {{ raw_source('oasys', 'assessments') }}
+    {{ raw_source(
+        'oasys', 'assessments',
+        key=clean_code('assessment_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -59,7 +63,8 @@ cleaned as (
         lower(replace({{ clean_text('rosh_level') }}, ' ', '_')) as rosh_level_code,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -71,8 +76,7 @@ versions as (
         -- an impossible date of birth is blanked (and flagged): it cannot order the assessment
         case
             when not {{ is_impossible_date('date_of_birth_parsed') }} then date_of_birth_parsed
-        end as date_of_birth,
-        {{ key_version_number('assessment_id', 'last_updated_at') }} as key_version_number
+        end as date_of_birth
     from cleaned
 
 ),

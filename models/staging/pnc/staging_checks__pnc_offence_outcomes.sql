@@ -25,7 +25,11 @@ with
 
 source as (
 
-    {{ raw_source('pnc', 'offence_outcomes') }}
+    {{ raw_source(
+        'pnc', 'offence_outcomes',
+        key=clean_code('offence_record_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -77,7 +81,8 @@ cleaned as (
         {{ parse_date('recorded_date', '%d/%m/%Y', fallback_iso=true) }} as recorded_date,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -106,8 +111,7 @@ lookups as (
             when 'W' then 7
             when 'M' then 30.4375
             when 'Y' then 365.25
-        end) as integer) as sentence_length_days,
-        {{ key_version_number('offence_record_id', 'last_updated_at') }} as key_version_number
+        end) as integer) as sentence_length_days
     from lengths
     left join offence_codes on lengths.offence_code = offence_codes.offence_code
     left join outcome_types on lengths.outcome_code = outcome_types.outcome_code

@@ -13,7 +13,11 @@ with
 
 source as (
 
-    {{ raw_source('pnc', 'persons') }}
+    {{ raw_source(
+        'pnc', 'persons',
+        key=staged_pnc_id('pnc_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -54,32 +58,24 @@ cleaned as (
         {{ parse_date('created_date', '%d/%m/%Y', fallback_iso=true) }} as created_date,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
-
-),
-
-versions as (
-
-    select
-        *,
-        {{ key_version_number('pnc_id', 'last_updated_at') }} as key_version_number
-    from cleaned
 
 ),
 
 final as (
 
     select
-        versions.source_row_number,
-        versions.pnc_id,
-        versions.is_pnc_id_valid,
-        versions.surname,
-        versions.forename,
-        versions.middle_names,
-        versions.has_control_characters,
-        {{ date_of_birth_columns('versions') }},
-        case when versions.sex_code in ('M', 'F') then versions.sex_code end as sex,
+        cleaned.source_row_number,
+        cleaned.pnc_id,
+        cleaned.is_pnc_id_valid,
+        cleaned.surname,
+        cleaned.forename,
+        cleaned.middle_names,
+        cleaned.has_control_characters,
+        {{ date_of_birth_columns('cleaned') }},
+        case when cleaned.sex_code in ('M', 'F') then cleaned.sex_code end as sex,
         ethnicity_codes.source_value as self_defined_ethnicity_code,
         officer_codes.source_value as officer_ethnicity_code,
         coalesce(
@@ -87,20 +83,20 @@ final as (
             nullif(officer_codes.ethnicity_group, 'Not stated'),
             'Not stated'
         ) as ethnicity_group,
-        {{ postcode_columns('versions') }},
-        versions.owning_force_code,
-        versions.created_date,
-        versions.last_updated_at,
-        versions.extracted_at,
-        versions.exact_duplicate_number,
-        versions.key_version_number,
+        {{ postcode_columns('cleaned') }},
+        cleaned.owning_force_code,
+        cleaned.created_date,
+        cleaned.last_updated_at,
+        cleaned.extracted_at,
+        cleaned.exact_duplicate_number,
+        cleaned.key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,
         {{ quarantine_column(checks) }} as quarantine_column
-    from versions
+    from cleaned
     left join
         ethnicity_codes
-        on versions.self_defined_ethnicity = upper(ethnicity_codes.source_value)
-    left join officer_codes on versions.officer_ethnicity = upper(officer_codes.source_value)
+        on cleaned.self_defined_ethnicity = upper(ethnicity_codes.source_value)
+    left join officer_codes on cleaned.officer_ethnicity = upper(officer_codes.source_value)
 
 )
 

@@ -27,7 +27,11 @@ with
 
 source as (
 
-    {{ raw_source('prisons', 'custodial_spells') }}
+    {{ raw_source(
+        'prisons', 'custodial_spells',
+        key=clean_code('spell_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -73,7 +77,8 @@ cleaned as (
         {{ clean_code('release_reason') }} as release_reason,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -85,8 +90,7 @@ lookups as (
         establishments.establishment_code is not null as is_establishment_code_known,
         reception_reasons.reason_code is not null as is_reception_reason_known,
         release_reasons.reason_code is not null as is_release_reason_known,
-        coalesce(release_reasons.is_sentenced_release, false) as is_sentenced_release,
-        {{ key_version_number('spell_id', 'last_updated_at') }} as key_version_number
+        coalesce(release_reasons.is_sentenced_release, false) as is_sentenced_release
     from cleaned
     left join establishments on cleaned.establishment_code = establishments.establishment_code
     left join reception_reasons on cleaned.reception_reason = reception_reasons.reason_code

@@ -13,7 +13,11 @@ with
 
 source as (
 
-    {{ raw_source('prisons', 'prisoners') }}
+    {{ raw_source(
+        'prisons', 'prisoners',
+        key=clean_code('prison_number'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -45,47 +49,39 @@ cleaned as (
         {{ raw_postcode_columns('postcode') }},
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
-
-),
-
-versions as (
-
-    select
-        *,
-        {{ key_version_number('prison_number', 'last_updated_at') }} as key_version_number
-    from cleaned
 
 ),
 
 final as (
 
     select
-        versions.source_row_number,
-        versions.prison_number,
-        versions.pnc_id,
-        versions.is_pnc_id_valid,
-        versions.pnc_id_as_recorded,
-        versions.surname,
-        versions.forename,
-        versions.middle_names,
-        versions.has_control_characters,
-        {{ date_of_birth_columns('versions') }},
-        case when versions.sex_code in ('M', 'F') then versions.sex_code end as sex,
+        cleaned.source_row_number,
+        cleaned.prison_number,
+        cleaned.pnc_id,
+        cleaned.is_pnc_id_valid,
+        cleaned.pnc_id_as_recorded,
+        cleaned.surname,
+        cleaned.forename,
+        cleaned.middle_names,
+        cleaned.has_control_characters,
+        {{ date_of_birth_columns('cleaned') }},
+        case when cleaned.sex_code in ('M', 'F') then cleaned.sex_code end as sex,
         ethnicity_codes.source_value as self_defined_ethnicity_code,
         coalesce(ethnicity_codes.ethnicity_group, 'Not stated') as ethnicity_group,
-        {{ postcode_columns('versions') }},
-        versions.last_updated_at,
-        versions.extracted_at,
-        versions.exact_duplicate_number,
-        versions.key_version_number,
+        {{ postcode_columns('cleaned') }},
+        cleaned.last_updated_at,
+        cleaned.extracted_at,
+        cleaned.exact_duplicate_number,
+        cleaned.key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,
         {{ quarantine_column(checks) }} as quarantine_column
-    from versions
+    from cleaned
     left join
         ethnicity_codes
-        on versions.ethnicity_code = upper(ethnicity_codes.source_value)
+        on cleaned.ethnicity_code = upper(ethnicity_codes.source_value)
 
 )
 

@@ -23,7 +23,11 @@ with
 
 source as (
 
-    {{ raw_source('probation', 'events') }}
+    {{ raw_source(
+        'probation', 'events',
+        key=clean_code('event_id'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -62,7 +66,8 @@ cleaned as (
         {{ clean_code('main_offence_code') }} as main_offence_code,
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
 
 ),
@@ -72,8 +77,7 @@ lookups as (
     select
         cleaned.*,
         event_types.event_type,
-        offence_codes.offence_code is not null as is_main_offence_code_known,
-        {{ key_version_number('event_id', 'last_updated_at') }} as key_version_number
+        offence_codes.offence_code is not null as is_main_offence_code_known
     from cleaned
     left join event_types on cleaned.event_type_as_recorded = event_types.source_value
     left join offence_codes on cleaned.main_offence_code = offence_codes.offence_code

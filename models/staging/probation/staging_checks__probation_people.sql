@@ -13,7 +13,11 @@ with
 
 source as (
 
-    {{ raw_source('probation', 'people') }}
+    {{ raw_source(
+        'probation', 'people',
+        key=clean_code('crn'),
+        updated_at=parse_timestamp('last_updated_at')
+    ) }}
 
 ),
 
@@ -47,50 +51,42 @@ cleaned as (
         {{ raw_postcode_columns('postcode') }},
         {{ parse_timestamp('last_updated_at') }} as last_updated_at,
         {{ parse_timestamp('extracted_at') }} as extracted_at,
-        {{ exact_duplicate_number(raw_columns) }} as exact_duplicate_number
+        exact_duplicate_number,
+        key_version_number
     from source
-
-),
-
-versions as (
-
-    select
-        *,
-        {{ key_version_number('crn', 'last_updated_at') }} as key_version_number
-    from cleaned
 
 ),
 
 final as (
 
     select
-        versions.source_row_number,
-        versions.crn,
-        versions.pnc_id,
-        versions.is_pnc_id_valid,
-        versions.pnc_id_as_recorded,
-        versions.surname,
-        versions.forename,
-        versions.middle_names,
-        versions.has_control_characters,
-        {{ date_of_birth_columns('versions') }},
-        case versions.gender_code
+        cleaned.source_row_number,
+        cleaned.crn,
+        cleaned.pnc_id,
+        cleaned.is_pnc_id_valid,
+        cleaned.pnc_id_as_recorded,
+        cleaned.surname,
+        cleaned.forename,
+        cleaned.middle_names,
+        cleaned.has_control_characters,
+        {{ date_of_birth_columns('cleaned') }},
+        case cleaned.gender_code
             when 'MALE' then 'M'
             when 'FEMALE' then 'F'
         end as sex,
-        versions.ethnicity_as_recorded,
+        cleaned.ethnicity_as_recorded,
         coalesce(ethnicity_texts.ethnicity_group, 'Not stated') as ethnicity_group,
-        {{ postcode_columns('versions') }},
-        versions.last_updated_at,
-        versions.extracted_at,
-        versions.exact_duplicate_number,
-        versions.key_version_number,
+        {{ postcode_columns('cleaned') }},
+        cleaned.last_updated_at,
+        cleaned.extracted_at,
+        cleaned.exact_duplicate_number,
+        cleaned.key_version_number,
         {{ quarantine_reason(checks) }} as quarantine_reason,
         {{ quarantine_column(checks) }} as quarantine_column
-    from versions
+    from cleaned
     left join
         ethnicity_texts
-        on upper(versions.ethnicity_as_recorded) = ethnicity_texts.ethnicity_key
+        on upper(cleaned.ethnicity_as_recorded) = ethnicity_texts.ethnicity_key
 
 )
 
