@@ -67,7 +67,9 @@
         Every other row is 1 and 1: equal rows have equal keys, so a row whose key is unique has neither an
         exact duplicate nor another version. Only the shared keys (few in an extract) reach the two windows,
         so these sort a few rows instead of every wide raw row (the PNC offences at 10 million people:
-        215 s and 22 GB of spill before, 96 s and none after). -#}
+        215 s and 22 GB of spill before, 96 s and none after). The exact-duplicate partition leads with a hash
+        of the columns (`hash` on DuckDB and Spark): the same partitions, sorted mostly on one number, for an
+        extract where most keys repeat (1.2 million OASys rows: 7.4 s instead of 16.6 s). -#}
     select
         file_row_number,
         exact_duplicate_number,
@@ -81,7 +83,7 @@
             version_key,
             version_updated_at,
             row_number() over (
-                partition by {{ columns | join(', ') }}
+                partition by hash({{ columns | join(', ') }}), {{ columns | join(', ') }}
                 order by file_row_number
             ) as exact_duplicate_number
         from (
